@@ -1,0 +1,86 @@
+// JSON wire codec for observations, validated with zod. Decoding never throws: a bad message
+// comes back with a plain reason so the caller can dead-letter it.
+import { z } from 'zod';
+import { QUALITIES, TOKEN, type Observation } from './observation.ts';
+
+const token = z.string().regex(TOKEN, 'must be letters, digits, "-" or "_"');
+
+/** ISO 8601 with an explicit offset (a reading without one is ambiguous), or epoch milliseconds. */
+const timestamp = z.union([
+  z.number().int().nonnegative(),
+  z.string().refine((s) => /(Z|[+-]\d\d:?\d\d)$/.test(s) && !Number.isNaN(Date.parse(s)), {
+    message: 'must be ISO 8601 with an offset (e.g. 2026-07-01T08:00:00+08:00) or epoch milliseconds',
+  }),
+]);
+
+const finite = z.number().finite();
+
+const wire = z
+  .object({
+    domain: token.optional(),
+    station: token.optional(),
+    metric: token.optional(),
+    ts: timestamp,
+    value: finite.optional(),
+    position: z
+      .object({
+        lon: finite.min(-180).max(180),
+        lat: finite.min(-90).max(90),
+        speed: finite.nonnegative().optional(),
+        course: finite.min(0).max(360).optional(),
+      })
+      .optional(),
+    unit: z.string().max(32).optional(),
+    quality: z.enum(QUALITIES).default('reliable'),
+    source: z.string().max(128).optional(),
+  })
+  .refine((o) => o.value !== undefined || o.position !== undefined, { message: 'needs a value or a position' });
+
+export type Decoded = { ok: true; obs: Observation } | { ok: false; reason: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+/**
+ * Decode one message from subject `obs.<domain>.<station>.<metric>`. Names missing from the payload
+ * are taken from the subject; names that contradict it are an error, since one of the two is wrong.
+ */
+export function decodeObservation(subject: string, data: Uint8Array): Decoded {
+  const parts = subject.split('.');
+  if (parts.length !== 4 || parts[0] !== 'obs') {
+    return { ok: false, reason: `subject "${subject}" is not obs.<domain>.<station>.<metric>` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(utf8.decode(data));
+  } catch (e) {
+    return { ok: false, reason: `not JSON: ${(e as Error).message}` };
+  }
+  const parsed = wire.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
+  const w = parsed.data;
+  const names = { domain: parts[1]!, station: parts[2]!, metric: parts[3]! };
+  for (const k of ['domain', 'station', 'metric'] as const) {
+    if (w[k] !== undefined && w[k] !== names[k]) {
+      return { ok: false, reason: `${k} "${w[k]}" contradicts subject "${subject}"` };
+    }
+  }
+  const obs: Observation = {
+    ...names,
+    ts: typeof w.ts === 'number' ? w.ts : Date.parse(w.ts),
+    quality: w.quality,
+  };
+  if (w.value !== undefined) obs.value = w.value;
+  if (w.position !== undefined) obs.position = w.position;
+  if (w.unit !== undefined) obs.unit = w.unit;
+  if (w.source !== undefined) obs.source = w.source;
+  return { ok: true, obs };
+}
+
+export function encodeObservation(o: Observation): Uint8Array {
+  return encoder.encode(JSON.stringify(o));
+}

@@ -1,0 +1,55 @@
+// The store port. The embedded DuckDB adapter implements it; InfluxDB and QuestDB adapters follow.
+import type { Observation } from '../observation.ts';
+import type { WarningEvent } from '../warning.ts';
+
+export interface DeadLetter {
+  subject: string;
+  reason: string;
+  /** The message as received (UTF-8, or base64 prefixed "base64:" when it is not text). */
+  payload: string;
+  /** Wall-clock time it was rejected, epoch ms. */
+  at: number;
+}
+
+/** Rule and lifecycle state of one (rule, entity), tagged with the rule hash it was built under. */
+export interface StateRow {
+  key: string;
+  ruleHash: string;
+  state: unknown;
+}
+
+/**
+ * What the engine has processed up to a source position. Committed together with the batch's
+ * observations and events, so a restart resumes exactly after it: nothing lost, nothing doubled.
+ */
+export interface Checkpoint {
+  consumer: string;
+  seq: number;
+  states: StateRow[];
+}
+
+export interface CommitBatch {
+  observations: Observation[];
+  events: WarningEvent[];
+  deadLetters: DeadLetter[];
+  checkpoint?: Checkpoint;
+}
+
+export interface WarningQuery {
+  from?: number;
+  to?: number;
+  rule?: string;
+  entity?: string;
+}
+
+export interface Store {
+  /** Write one batch atomically where the store can (observations, events, dead letters, checkpoint). */
+  commit(batch: CommitBatch): Promise<void>;
+  /** Observations of one series (seriesKey) with from <= ts < to, in time order. */
+  range(series: string, from: number, to: number): Promise<Observation[]>;
+  warnings(query?: WarningQuery): Promise<WarningEvent[]>;
+  deadLetters(): Promise<DeadLetter[]>;
+  /** The last committed checkpoint of a consumer, or undefined on first start. */
+  loadCheckpoint(consumer: string): Promise<Checkpoint | undefined>;
+  close(): Promise<void>;
+}
