@@ -1,0 +1,51 @@
+// Words for a warning event: the condition that decided it and a one-line summary a forecaster
+// can read without looking anything up.
+import type { TierCondition } from '../rules/rule.ts';
+import type { Decision } from '../rules/threshold.ts';
+import { formatDuration } from './duration.ts';
+import { tierLabel, type Tier } from './tiers.ts';
+import { formatShort } from './time.ts';
+import type { Reading, WarningKind } from './warning.ts';
+
+export const num = (v: number): string => String(Number(v.toFixed(3)));
+
+/** e.g. `stage ≥ 6.2 m (orange: station.guaranteed_stage) for 10m`. */
+export function describeCondition(d: Decision, cond: TierCondition, metric: string, unit: string): string {
+  const { level: l, raised } = d;
+  const u = unit ? ` ${unit}` : '';
+  if (raised) {
+    const op = l.op === 'above' ? '≥' : '≤';
+    const expr = cond.level.params.length ? `: ${cond.level.text}` : '';
+    return `${metric} ${op} ${num(l.level)}${u} (${l.tier}${expr}) for ${formatDuration(l.forMs)}`;
+  }
+  const op = l.op === 'above' ? '<' : '>';
+  const sign = l.op === 'above' ? '−' : '+';
+  return `${metric} ${op} ${num(l.clearLevel)}${u} (${l.tier} clear: ${cond.level.text} ${sign} ${cond.hysteresis.text}) for ${formatDuration(l.clearForMs)}`;
+}
+
+const kindWord: Record<WarningKind, string> = {
+  issued: 'issued',
+  upgraded: 'upgraded',
+  downgraded: 'downgraded',
+  lifted: 'lifted',
+};
+
+export function summarize(args: {
+  kind: WarningKind;
+  tier: Tier | null;
+  previousTier: Tier | null;
+  title: string;
+  place: string;
+  condition: string;
+  readings: Reading[];
+  unit: string;
+}): string {
+  const { kind, tier, previousTier, readings } = args;
+  const u = args.unit ? ` ${args.unit}` : '';
+  const what = kind === 'lifted' ? `${tierLabel(previousTier)} lifted` : kind === 'issued' ? `${tierLabel(tier)} issued` : `${tierLabel(previousTier)} → ${tierLabel(tier)} ${kindWord[kind]}`;
+  const last = readings[readings.length - 1]!;
+  const first = readings[0]!;
+  const span = first.ts === last.ts ? formatShort(last.ts) : `${formatShort(first.ts)} → ${formatShort(last.ts).slice(6)}`;
+  const values = readings.map((r) => num(r.value)).join(' → ');
+  return `${what}: ${args.title} at ${args.place}: ${args.condition}; readings ${values}${u} (${span})`;
+}

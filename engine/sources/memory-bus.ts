@@ -1,0 +1,35 @@
+// The in-process bus of the embedded default: publishers and the engine in one process, no server.
+import { Subject, filter, map, type Observable } from 'rxjs';
+import { subjectMatches, type Inbound, type Publisher, type Source } from '../bus.ts';
+
+interface Message {
+  subject: string;
+  data: Uint8Array;
+}
+
+export class MemoryBus implements Publisher {
+  private readonly subject = new Subject<Message>();
+
+  publish(subject: string, data: Uint8Array): Promise<void> {
+    this.subject.next({ subject, data });
+    return Promise.resolve();
+  }
+
+  /** Messages on subjects matching `pattern`, from now on. */
+  subscribe(pattern: string): Observable<Message> {
+    return this.subject.pipe(filter((m) => subjectMatches(pattern, m.subject)));
+  }
+
+  /** Signal that no more messages will come (ends every subscription, e.g. at the end of a demo). */
+  close(): void {
+    this.subject.complete();
+  }
+
+  /** A source over `obs.>`; it cannot replay, so acks are no-ops. */
+  source(name = 'memory'): Source {
+    return {
+      name,
+      messages: () => this.subscribe('obs.>').pipe(map((m): Inbound => ({ ...m, ack: () => undefined }))),
+    };
+  }
+}
