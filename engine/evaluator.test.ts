@@ -53,9 +53,9 @@ test('an episode climbs and falls back, each event with the evidence that decide
     readings: [{ ts: T0 + 15 * MIN, value: 6.1 }, { ts: T0 + 25 * MIN, value: 6.4 }],
   });
   assert.equal(downgraded!.evidence.threshold, 5.9);
-  assert.equal(downgraded!.evidence.condition, 'stage < 5.9 m (orange clear: station.guaranteed_stage − 0.1) for 20m');
+  assert.equal(downgraded!.evidence.condition, 'stage < 5.9 m (orange clear: station.guaranteed_stage - 0.1) for 20m');
   assert.deepEqual(downgraded!.evidence.readings.map((r) => r.value), [5.8, 4.8]);
-  assert.equal(lifted!.evidence.condition, 'stage < 4.9 m (yellow clear: station.warning_stage − 0.1) for 20m');
+  assert.equal(lifted!.evidence.condition, 'stage < 4.9 m (yellow clear: station.warning_stage - 0.1) for 20m');
   for (const e of events) {
     assert.equal(e.issuedAt, issued!.at);
     assert.deepEqual(e.rule, { id: 'river-stage', title: 'River stage', hash: rules[0]!.hash });

@@ -9,6 +9,8 @@ import type { Reading, WarningKind } from './warning.ts';
 
 export const num = (v: number): string => String(Number(v.toFixed(3)));
 
+const held = (ms: number): string => (ms > 0 ? ` for ${formatDuration(ms)}` : '');
+
 /** e.g. `stage ≥ 6.2 m (orange: station.guaranteed_stage) for 10m`. */
 export function describeCondition(d: Decision, cond: TierCondition, metric: string, unit: string): string {
   const { level: l, raised } = d;
@@ -16,11 +18,12 @@ export function describeCondition(d: Decision, cond: TierCondition, metric: stri
   if (raised) {
     const op = l.op === 'above' ? '≥' : '≤';
     const expr = cond.level.params.length ? `: ${cond.level.text}` : '';
-    return `${metric} ${op} ${num(l.level)}${u} (${l.tier}${expr}) for ${formatDuration(l.forMs)}`;
+    return `${metric} ${op} ${num(l.level)}${u} (${l.tier}${expr})${held(l.forMs)}`;
   }
   const op = l.op === 'above' ? '<' : '>';
-  const sign = l.op === 'above' ? '−' : '+';
-  return `${metric} ${op} ${num(l.clearLevel)}${u} (${l.tier} clear: ${cond.level.text} ${sign} ${cond.hysteresis.text}) for ${formatDuration(l.clearForMs)}`;
+  const sign = l.op === 'above' ? '-' : '+';
+  const level = /[-+*/]/.test(cond.level.text) ? `(${cond.level.text})` : cond.level.text;
+  return `${metric} ${op} ${num(l.clearLevel)}${u} (${l.tier} clear: ${level} ${sign} ${cond.hysteresis.text})${held(l.clearForMs)}`;
 }
 
 const kindWord: Record<WarningKind, string> = {

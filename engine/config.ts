@@ -1,0 +1,39 @@
+// The deployment config (seed.yaml): rules, stations, store, source and sinks. Relative paths are
+// relative to the config file.
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { z } from 'zod';
+import { YamlFile, type LocatedError } from './yaml-file.ts';
+
+const schema = z.strictObject({
+  rules: z.string().default('rules/packs'),
+  stations: z.string(),
+  store: z.strictObject({ kind: z.literal('duckdb').default('duckdb'), path: z.string().default('.seed/seed.duckdb') }).default({ kind: 'duckdb', path: '.seed/seed.duckdb' }),
+  source: z.strictObject({
+    kind: z.literal('nats'),
+    url: z.string().default('nats://127.0.0.1:4222'),
+    durable: z.string().default('seed-engine'),
+  }),
+  sinks: z.strictObject({ jsonl: z.string().optional(), console: z.boolean().default(true) }).default({ console: true }),
+  batch: z.strictObject({ maxSize: z.number().int().positive().optional(), maxWaitMs: z.number().int().positive().optional() }).default({}),
+});
+
+export type Config = z.output<typeof schema>;
+
+export function loadConfig(path: string): { config?: Config; errors: LocatedError[] } {
+  const yaml = new YamlFile(relative(process.cwd(), path) || path, readFileSync(path, 'utf8'));
+  const { value, errors } = yaml.validate(schema);
+  if (!value) return { errors };
+  const base = dirname(resolve(path));
+  const at = (p: string) => resolve(base, p);
+  return {
+    config: {
+      ...value,
+      rules: at(value.rules),
+      stations: at(value.stations),
+      store: { ...value.store, path: at(value.store.path) },
+      sinks: { ...value.sinks, ...(value.sinks.jsonl && { jsonl: at(value.sinks.jsonl) }) },
+    },
+    errors,
+  };
+}
