@@ -1,0 +1,195 @@
+// The bus over NATS JetStream: observations from a durable pull consumer, warnings published with dedupe.
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  StorageType,
+  jetstream,
+  jetstreamManager,
+  type ConsumerInfo,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { ClosedConnectionError, DrainingConnectionError, connect, headers, nanos, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import { Observable } from 'rxjs';
+import type { Inbound, PublishOptions, Publisher, Source } from '../bus.ts';
+
+/** The streams Seed uses; warnings dedupe on msgId within the window. */
+const STREAMS: { name: string; subjects: string[]; duplicateWindowMs?: number }[] = [
+  { name: 'OBS', subjects: ['obs.>'] },
+  { name: 'DLQ', subjects: ['dlq.>'] },
+  { name: 'WARN', subjects: ['warn.>'], duplicateWindowMs: 120_000 },
+];
+
+export interface SourceOptions {
+  /** How long the server waits for an ack before redelivering (default 30 s). */
+  ackWaitMs?: number;
+  /** Messages delivered but not yet acked before the server pauses delivery (default 50,000). */
+  maxAckPending?: number;
+  /** Messages the client keeps requested and buffered (default 1,000). */
+  batch?: number;
+}
+
+export interface JetStreamPublisher extends Publisher {
+  /** Wait until buffered core publishes (obs, dlq) have reached the server. */
+  flush(): Promise<void>;
+}
+
+export interface JetStreamBus {
+  nc: NatsConnection;
+  /** Create the OBS, DLQ and WARN streams; streams that exist are left as they are. */
+  ensureStreams(): Promise<void>;
+  /**
+   * Observations through the durable pull consumer `durable` on OBS (created if absent).
+   * One subscriber per durable at a time: opening it may recreate the consumer (see openConsumer).
+   */
+  source(durable: string, options?: SourceOptions): Source;
+  publisher: JetStreamPublisher;
+  /** The stream's last sequence now (0 when empty): how far a source must get to have seen everything. */
+  lastSeq(stream?: string): Promise<number>;
+  /** Drain: deliver pending publishes and acks, then close. */
+  close(): Promise<void>;
+}
+
+export async function openJetStream(url: string, options: Omit<NodeConnectionOptions, 'servers'> = {}): Promise<JetStreamBus> {
+  const nc = await connect({ ...options, servers: url });
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  let closing = false;
+
+  const publisher: JetStreamPublisher = {
+    async publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<void> {
+      if (subject.startsWith('warn.')) {
+        // Awaited with msgID: the server acks once stored and drops a repeat within the window.
+        await js.publish(subject, data, opts?.msgId ? { msgID: opts.msgId } : undefined);
+        return;
+      }
+      // Fire and forget for throughput; the stream captures it. The header still lets JetStream dedupe.
+      if (opts?.msgId) {
+        const h = headers();
+        h.set('Nats-Msg-Id', opts.msgId);
+        nc.publish(subject, data, { headers: h });
+      } else {
+        nc.publish(subject, data);
+      }
+    },
+    flush: () => nc.flush(),
+  };
+
+  return {
+    nc,
+    ensureStreams: () => ensureStreams(jsm),
+    source: (durable, opts = {}) => ({
+      name: durable,
+      messages: (afterSeq) => consumeDurable({ nc, js, jsm, closing: () => closing }, durable, opts, afterSeq),
+    }),
+    publisher,
+    lastSeq: async (stream = 'OBS') => (await jsm.streams.info(stream)).state.last_seq,
+    async close(): Promise<void> {
+      if (nc.isClosed()) return;
+      closing = true;
+      await nc.drain();
+    },
+  };
+}
+
+/** An ack that cannot be sent because the connection is closing is only a later redelivery, which afterSeq skips. */
+function ackQuietly(m: { ack(): void }): void {
+  try {
+    m.ack();
+  } catch (err) {
+    if (!(err instanceof ClosedConnectionError || err instanceof DrainingConnectionError)) throw err;
+  }
+}
+
+const isApiError = (err: unknown, code: number): boolean => err instanceof JetStreamApiError && err.code === code;
+
+async function ensureStreams(jsm: JetStreamManager): Promise<void> {
+  for (const s of STREAMS) {
+    try {
+      await jsm.streams.info(s.name);
+    } catch (err) {
+      if (!isApiError(err, JetStreamApiCodes.StreamNotFound)) throw err;
+      const cfg: Partial<StreamConfig> & { name: string } = { name: s.name, subjects: s.subjects, storage: StorageType.File };
+      if (s.duplicateWindowMs) cfg.duplicate_window = nanos(s.duplicateWindowMs);
+      await jsm.streams.add(cfg);
+    }
+  }
+}
+
+/**
+ * The durable's info, (re)creating it when needed. A durable that has delivered messages nobody acked
+ * (the engine stopped mid-batch) would send new messages first and the unacked ones only after ack_wait,
+ * out of order, and a later ack-all would then ack them unseen. So such a durable is recreated to start
+ * right after the last committed message; a clean one resumes after its ack floor as is.
+ */
+async function openConsumer(jsm: JetStreamManager, durable: string, opts: SourceOptions, afterSeq = 0): Promise<ConsumerInfo> {
+  let start = afterSeq;
+  try {
+    const info = await jsm.consumers.info('OBS', durable);
+    if (info.num_ack_pending === 0) return info;
+    start = Math.max(afterSeq, info.ack_floor.stream_seq);
+    await jsm.consumers.delete('OBS', durable);
+  } catch (err) {
+    if (!isApiError(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
+  }
+  return jsm.consumers.add('OBS', {
+    durable_name: durable,
+    ack_policy: AckPolicy.All, // the engine acks once per committed batch
+    ack_wait: nanos(opts.ackWaitMs ?? 30_000),
+    max_ack_pending: opts.maxAckPending ?? 50_000,
+    ...(start > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start + 1 } : { deliver_policy: DeliverPolicy.All }),
+  });
+}
+
+interface Connection {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  /** True once `close()` was called: the connection ending then is no error. */
+  closing(): boolean;
+}
+
+/** Cold: each subscription runs its own consume loop, stopped by unsubscribing. */
+function consumeDurable(conn: Connection, durable: string, opts: SourceOptions, afterSeq: number | undefined): Observable<Inbound> {
+  const { nc, js, jsm } = conn;
+  return new Observable<Inbound>((sub) => {
+    let messages: ConsumerMessages | undefined;
+    const run = async (): Promise<void> => {
+      const info = await openConsumer(jsm, durable, opts, afterSeq);
+      if (sub.closed) return;
+      messages = await js.consumers.getConsumerFromInfo(info).consume({ max_messages: opts.batch ?? 1_000 });
+      if (sub.closed) {
+        await messages.close();
+        return;
+      }
+      let last = 0;
+      for await (const m of messages) {
+        if (sub.closed) break; // messages buffered before the unsubscribe
+        const seq = m.info.streamSequence;
+        if (afterSeq !== undefined && seq <= afterSeq) {
+          m.ack(); // already committed by the engine: move the ack floor past it
+          continue;
+        }
+        // A redelivery (ack_wait ran out mid-batch) of a message already passed on: the engine's ack of a
+        // later message covers it, so drop it and keep seq strictly increasing.
+        if (seq <= last) continue;
+        last = seq;
+        sub.next({ subject: m.subject, data: m.data, seq, ack: () => ackQuietly(m) });
+      }
+      if (sub.closed) return;
+      // The loop ends on its own only when the consumer or the connection gave up.
+      const err = await messages.closed();
+      if (err) throw err;
+      if (nc.isClosed() && !conn.closing()) throw (await nc.closed()) ?? new Error('NATS connection closed');
+      sub.complete();
+    };
+    run().catch((err: unknown) => sub.error(err));
+    return () => {
+      void messages?.close();
+    };
+  });
+}
