@@ -1,5 +1,5 @@
 // The in-process bus of the embedded default: publishers and the engine in one process, no server.
-import { Subject, filter, map, type Observable } from 'rxjs';
+import { Subject, filter, map, takeUntil, type Observable } from 'rxjs';
 import { subjectMatches, type Inbound, type Publisher, type Source } from '../bus.ts';
 
 interface Message {
@@ -9,6 +9,7 @@ interface Message {
 
 export class MemoryBus implements Publisher {
   private readonly subject = new Subject<Message>();
+  private readonly closed = new Subject<void>();
 
   publish(subject: string, data: Uint8Array): Promise<void> {
     this.subject.next({ subject, data });
@@ -20,16 +21,21 @@ export class MemoryBus implements Publisher {
     return this.subject.pipe(filter((m) => subjectMatches(pattern, m.subject)));
   }
 
-  /** Signal that no more messages will come (ends every subscription, e.g. at the end of a demo). */
+  /** No more observations will come: sources complete, so the engine drains and stops. */
   close(): void {
-    this.subject.complete();
+    this.closed.next();
+    this.closed.complete();
   }
 
   /** A source over `obs.>`; it cannot replay, so acks are no-ops. */
   source(name = 'memory'): Source {
     return {
       name,
-      messages: () => this.subscribe('obs.>').pipe(map((m): Inbound => ({ ...m, ack: () => undefined }))),
+      messages: () =>
+        this.subscribe('obs.>').pipe(
+          takeUntil(this.closed),
+          map((m): Inbound => ({ ...m, ack: () => undefined })),
+        ),
     };
   }
 }

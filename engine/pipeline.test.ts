@@ -1,0 +1,53 @@
+// The pipeline on the in-process bus with a real (in-memory) DuckDB store: bad input, quality flags
+// and late data each take their path, and nothing is lost.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { parseRuleFile } from '../rules/loader.ts';
+import { encodeObservation } from './codec.ts';
+import { observationSubject, type Observation } from './observation.ts';
+import { DLQ_SUBJECT, startEngine } from './pipeline.ts';
+import type { WarningSink } from './sinks/sink.ts';
+import { MemoryBus } from './sources/memory-bus.ts';
+import type { Station } from './station.ts';
+import { openDuckDbStore } from './store/duckdb-store.ts';
+import type { WarningEvent } from './warning.ts';
+
+const rules = parseRuleFile('r.yaml', 'id: high\ntitle: High\ndomain: hydrology\nmatch: { metric: stage }\ntiers: { red: { above: 5 } }\n').rules;
+const stations = new Map<string, Station>([['H1', { id: 'H1', name: 'H1', domain: 'hydrology', lon: 0, lat: 0, tags: [], params: {} }]]);
+const T0 = Date.parse('2026-07-01T00:00:00Z');
+const obs = (minute: number, value: number, quality: Observation['quality'] = 'reliable'): Observation => ({ domain: 'hydrology', station: 'H1', metric: 'stage', ts: T0 + minute * 60_000, value, quality });
+
+test('bad input, unusable and late readings: stored or dead-lettered with reasons, never evaluated', async () => {
+  const bus = new MemoryBus();
+  const store = await openDuckDbStore(':memory:');
+  const seen: WarningEvent[] = [];
+  const sink: WarningSink = { write: (events) => Promise.resolve(void seen.push(...events)) };
+  const { reports } = await startEngine(bus.source(), rules, stations, { store, publisher: bus, sinks: [sink], batch: { maxWaitMs: 5 } });
+  const dlq = firstValueFrom(bus.subscribe(DLQ_SUBJECT).pipe(take(3), toArray()));
+  const done = lastValueFrom(reports.pipe(toArray()));
+  const send = (o: Observation) => bus.publish(observationSubject(o), encodeObservation(o));
+  await send(obs(0, 9, 'unreliable'));
+  await bus.publish('obs.hydrology.H1.stage', new TextEncoder().encode('{"ts": 1, "value": "high"}'));
+  await send(obs(1, 4));
+  await send(obs(2, 6));
+  await send(obs(1.5, 1));
+  await bus.publish('obs.hydrology.H1', new TextEncoder().encode('{}'));
+  bus.close();
+  const batches = await done;
+
+  assert.deepEqual(seen.map((e) => [e.kind, e.tier, e.at]), [['issued', 'red', T0 + 120_000]]);
+  const totals = batches.reduce((a, b) => ({ received: a.received + b.received, stored: a.stored + b.stored, unusable: a.unusable + b.unusable, late: a.late + b.late }), { received: 0, stored: 0, unusable: 0, late: 0 });
+  assert.deepEqual(totals, { received: 6, stored: 4, unusable: 1, late: 1 });
+  const published = (await dlq).map((m) => JSON.parse(new TextDecoder().decode(m.data)) as { subject: string; reason: string });
+  assert.deepEqual(published.map((d) => d.subject), ['obs.hydrology.H1.stage', 'obs.hydrology.H1.stage', 'obs.hydrology.H1']);
+  assert.match(published[0]!.reason, /^value: /);
+  assert.match(published[1]!.reason, /^late: /);
+  assert.match(published[2]!.reason, /is not obs\.<domain>\.<station>\.<metric>/);
+  assert.deepEqual((await store.deadLetters()).map((d) => d.reason), published.map((d) => d.reason));
+  // The unreliable 9 m reading is stored with its flag but raised nothing.
+  const stored = await store.range('hydrology.H1.stage', T0, T0 + 3_600_000);
+  assert.deepEqual(stored.map((o) => [o.value, o.quality]), [[9, 'unreliable'], [4, 'reliable'], [1, 'reliable'], [6, 'reliable']]);
+  assert.deepEqual((await store.warnings()).map((e) => e.id), seen.map((e) => e.id));
+  await store.close();
+});
