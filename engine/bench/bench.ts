@@ -1,0 +1,220 @@
+// `npm run bench`: end-to-end throughput and publish→warning latency of the engine over a real
+// nats-server, against the ceiling of a consumer that only decodes the same messages, and memory
+// per series. One run, one table; numbers, not assertions.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { bufferTime, concatMap, filter, lastValueFrom, takeWhile, tap } from 'rxjs';
+import type { Source } from '../bus.ts';
+import { decodeObservation } from '../codec.ts';
+import { Evaluator } from '../evaluator.ts';
+import { startNatsServer } from '../nats/nats-server.ts';
+import { observationSubject, type Observation } from '../observation.ts';
+import { startEngine, type BatchReport, type EngineOptions } from '../pipeline.ts';
+import { busSink } from '../sinks/bus-sink.ts';
+import { openJetStream, type JetStreamBus } from '../sources/jetstream-source.ts';
+import type { Station } from '../station.ts';
+import { openDuckDbStore } from '../store/duckdb-store.ts';
+import type { Store } from '../store/store.ts';
+import type { WarningEvent } from '../warning.ts';
+import { parseRuleFile } from '../../rules/loader.ts';
+import { createRng } from '../../simulators/rng.ts';
+import { formatTable, percentile } from './table.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '300000' },
+    stations: { type: 'string', default: '100' },
+    rules: { type: 'string', default: '100' },
+    rate: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '5' },
+  },
+});
+const N = Number(args.messages);
+const STATIONS = Number(args.stations);
+const RULES = Number(args.rules);
+const encoder = new TextEncoder();
+
+/** A 100-rule pack: rule i watches metric m<i> at every station, four tiers from station parameters. */
+function rulePack() {
+  const text = `rules:\n${Array.from({ length: RULES }, (_, i) => `  - id: bench-${i}\n    title: Bench rule ${i}\n    domain: bench\n    match: { metric: m${i} }\n    tiers:\n      blue: { above: station.level - 3 }\n      yellow: { above: station.level - 2, for: 1m }\n      orange: { above: station.level - 1, for: 1m }\n      red: { above: station.level }\n    clear: { hysteresis: 0.5 }\n`).join('')}`;
+  const set = parseRuleFile('bench.yaml', text);
+  if (set.errors.length) throw new Error(JSON.stringify(set.errors));
+  return set.rules;
+}
+
+const stations = new Map<string, Station>(
+  Array.from({ length: STATIONS }, (_, i) => {
+    const id = `B${String(i).padStart(4, '0')}`;
+    return [id, { id, name: id, domain: 'bench', lon: 119, lat: 26, tags: [], params: { level: 10 } }];
+  }),
+);
+
+/** Readings for every (station, metric): a random walk around 5, crossing the tiers now and then. */
+function* readings(count: number, t0: number): Generator<Observation> {
+  const rng = createRng(42);
+  const ids = [...stations.keys()];
+  const walk = new Float64Array(ids.length * RULES).fill(5);
+  for (let k = 0; k < count; k++) {
+    const s = k % walk.length;
+    walk[s] = Math.min(12, Math.max(0, walk[s]! + (rng.next() - 0.5) * 1.5));
+    yield { domain: 'bench', station: ids[s % ids.length]!, metric: `m${Math.floor(s / ids.length)}`, ts: t0 + Math.floor(k / walk.length) * 60_000, value: Math.round(walk[s] * 100) / 100, quality: 'reliable' };
+  }
+}
+
+const nullStore: Store = {
+  commit: () => Promise.resolve(),
+  range: () => Promise.resolve([]),
+  warnings: () => Promise.resolve([]),
+  deadLetters: () => Promise.resolve([]),
+  loadCheckpoint: () => Promise.resolve(undefined),
+  close: () => Promise.resolve(),
+};
+
+async function publishAll(bus: JetStreamBus, count: number): Promise<number> {
+  const started = performance.now();
+  let k = 0;
+  for (const o of readings(count, Date.parse('2026-07-01T00:00:00Z'))) {
+    await bus.publisher.publish(observationSubject(o), encoder.encode(JSON.stringify(o)));
+    if (++k % 10_000 === 0) await bus.publisher.flush();
+  }
+  await bus.publisher.flush();
+  while ((await bus.lastSeq('OBS')) < count) await new Promise((r) => setTimeout(r, 20));
+  return performance.now() - started;
+}
+
+/** Ceiling: the same durable consumer and batching, decoding every message and nothing else. */
+async function ceiling(source: Source, count: number): Promise<number> {
+  let seen = 0;
+  let started = 0;
+  await lastValueFrom(
+    source.messages().pipe(
+      tap(() => (started ||= performance.now())),
+      bufferTime(50, null, 5000),
+      filter((b) => b.length > 0),
+      concatMap((batch) => {
+        for (const m of batch) if (!decodeObservation(m.subject, m.data).ok) throw new Error('decode failed');
+        batch[batch.length - 1]!.ack();
+        return [(seen += batch.length)];
+      }),
+      takeWhile((n) => n < count),
+    ),
+    { defaultValue: 0 },
+  );
+  return performance.now() - started;
+}
+
+async function engineRun(source: Source, count: number, opts: EngineOptions): Promise<{ ms: number; events: number }> {
+  const { reports } = await startEngine(source, rulePack(), stations, opts);
+  let seen = 0;
+  let events = 0;
+  let started = 0;
+  await lastValueFrom(
+    reports.pipe(
+      tap((r: BatchReport) => {
+        started ||= performance.now();
+        seen += r.received;
+        events += r.events.length;
+      }),
+      takeWhile(() => seen < count),
+    ),
+    { defaultValue: undefined },
+  );
+  return { ms: performance.now() - started, events };
+}
+
+/** Paced publishing at `rate`/s for `seconds`, with the engine running: publish → warning on warn.>. */
+async function latency(bus: JetStreamBus, engineSource: Source, opts: EngineOptions, rate: number, seconds: number) {
+  const sent = new Map<string, number>();
+  const delays: number[] = [];
+  const sub = bus.nc.subscribe('warn.>', {
+    callback: (_err, msg) => {
+      const e = msg.json<WarningEvent>();
+      const key = `${e.entity}.${e.evidence.metric}@${e.at}`;
+      const t = sent.get(key);
+      if (t !== undefined) delays.push(performance.now() - t);
+    },
+  });
+  const { reports } = await startEngine(engineSource, rulePack(), stations, opts);
+  const running = reports.subscribe();
+  const total = rate * seconds;
+  const gen = readings(total, Date.parse('2026-08-01T00:00:00Z'));
+  const started = performance.now();
+  let k = 0;
+  while (k < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
+    for (; k < due; k++) {
+      const o = gen.next().value as Observation;
+      sent.set(`${o.station}.${o.metric}@${o.ts}`, performance.now());
+      await bus.publisher.publish(observationSubject(o), encoder.encode(JSON.stringify(o)));
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await bus.publisher.flush();
+  await new Promise((r) => setTimeout(r, 1000));
+  running.unsubscribe();
+  sub.unsubscribe();
+  return delays.sort((a, b) => a - b);
+}
+
+/** Heap bytes per series held by the evaluator (binding, resolved levels, state). */
+function memoryPerSeries(series: number): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const big = new Map<string, Station>(Array.from({ length: series / RULES }, (_, i) => [`S${i}`, { id: `S${i}`, name: `S${i}`, domain: 'bench', lon: 0, lat: 0, tags: [], params: { level: 10 } }]));
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const ev = new Evaluator(rulePack(), big);
+  let k = 0;
+  for (const id of big.keys()) for (let m = 0; m < RULES; m++) ev.step({ domain: 'bench', station: id, metric: `m${m}`, ts: 1_000 + k++, value: 5, quality: 'reliable' });
+  ev.takeDirty();
+  gc?.();
+  return (process.memoryUsage().heapUsed - before) / series;
+}
+
+async function main(): Promise<void> {
+  const server = await startNatsServer();
+  const dir = mkdtempSync(join(tmpdir(), 'seed-bench-'));
+  const bus = await openJetStream(server.url);
+  try {
+    await bus.ensureStreams();
+    console.log(`seed bench: ${N.toLocaleString()} observations, ${(STATIONS * RULES).toLocaleString()} series (${STATIONS} stations × ${RULES} metrics), ${RULES}-rule threshold pack, nats-server ${server.url}\n`);
+    const publishMs = await publishAll(bus, N);
+    const source = (name: string) => bus.source(name, { batch: 5000 });
+    const ceilingMs = await ceiling(source('ceiling'), N);
+    const base = { publisher: bus.publisher, sinks: [busSink(bus.publisher)], batch: { maxSize: 5000, maxWaitMs: 50 } };
+    const bare = await engineRun(source('engine-nostore'), N, { ...base, store: nullStore });
+    const store = await openDuckDbStore(join(dir, 'bench.duckdb'));
+    const full = await engineRun(source('engine-duckdb'), N, { ...base, store });
+    const rate = Number(args.rate);
+    const seconds = Number(args.seconds);
+    const after = await bus.lastSeq('OBS');
+    const delays = await latency(bus, source('engine-latency'), { ...base, store, startAfterSeq: after }, rate, seconds);
+    await store.close();
+    const perSeries = memoryPerSeries(100_000);
+
+    const rps = (ms: number) => N / (ms / 1000);
+    const ceil = rps(ceilingMs);
+    console.log(
+      formatTable([
+        ['phase', 'observations', 'seconds', 'obs/s', 'vs ceiling'],
+        ['publish into JetStream (prefill)', N, publishMs / 1000, rps(publishMs), ''],
+        ['ceiling: JetStream consume + decode only', N, ceilingMs / 1000, ceil, 1],
+        ['engine: decode + 100 rules + warn publish, no store', N, bare.ms / 1000, rps(bare.ms), rps(bare.ms) / ceil],
+        ['engine: the same + DuckDB commit per batch', N, full.ms / 1000, rps(full.ms), rps(full.ms) / ceil],
+      ]),
+    );
+    console.log(`\nwarning events: ${full.events.toLocaleString()} in the DuckDB run`);
+    console.log(
+      `publish → warning received on warn.> at ${rate.toLocaleString()} obs/s for ${seconds} s (engine with DuckDB, batches ≤ 5000 / 50 ms): ` +
+        (delays.length ? `n=${delays.length}, p50 ${percentile(delays, 0.5).toFixed(1)} ms, p99 ${percentile(delays, 0.99).toFixed(1)} ms, max ${delays[delays.length - 1]!.toFixed(1)} ms` : 'no warnings'),
+    );
+    console.log(`memory per series (evaluator: binding + state, 100,000 series): ${Math.round(perSeries)} bytes${(globalThis as { gc?: unknown }).gc ? '' : ' (no --expose-gc: approximate)'}`);
+  } finally {
+    await bus.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
