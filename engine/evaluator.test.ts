@@ -106,3 +106,21 @@ test('a late reading is reported and not evaluated', () => {
   assert.match(r.late!, /^late: hydrology\.H01\.stage reading at 2026-07-01T00:05:00\.000Z is older than one already evaluated by rule river-stage/);
   assert.deepEqual(ev.active().map((a) => [a.rule, a.entity, a.tier]), [['river-stage', 'H01', 'yellow']]);
 });
+
+test('only changes in substance are checkpointed, and lastTimes restores how far a series got', () => {
+  const ev = new Evaluator(rules, stations);
+  feed(ev, 'H01', [[0, 3], [5, 3.1]]);
+  assert.deepEqual(ev.takeDirty(), [], 'readings far below every level change nothing worth saving');
+  feed(ev, 'H01', [[10, 5.2]]);
+  assert.equal(ev.takeDirty().length, 1, 'the start of a run towards yellow is saved');
+  feed(ev, 'H01', [[15, 5.1]]);
+  assert.deepEqual(ev.takeDirty(), [], 'a lower reading in the same run changes nothing');
+  assert.deepEqual(feed(ev, 'H01', [[20, 5.3]]).map((e) => [e.kind, e.tier, e.evidence.readings[0]!.ts]), [['issued', 'yellow', T0 + 10 * MIN]]);
+  const saved = ev.takeDirty();
+  feed(ev, 'H01', [[25, 5.2]]);
+  assert.deepEqual(ev.takeDirty(), []);
+  // Restarted from the checkpoint taken at 20 min, with the store saying H01 was evaluated up to 25 min.
+  const resumed = new Evaluator(rules, stations, saved, new Map([['hydrology.H01.stage', T0 + 25 * MIN]]));
+  assert.match(resumed.step(obs('H01', 22, 9)).late ?? '', /^late: /);
+  assert.deepEqual(feed(resumed, 'H01', [[30, 4.0], [50, 4.0]]).map((e) => [e.kind, e.previousTier]), [['lifted', 'yellow']]);
+});

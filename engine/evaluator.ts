@@ -62,10 +62,15 @@ export class Evaluator {
   private readonly restored: Map<string, StateRow>;
   private readonly dirty = new Set<Binding>();
 
+  /**
+   * `restored` are checkpointed states; `lastTimes` how far each series had been evaluated (a state
+   * is saved only when it changes in substance, so its own lastTs may be older).
+   */
   constructor(
     rules: readonly Rule[],
     private readonly stations: ReadonlyMap<string, Station>,
     restored: readonly StateRow[] = [],
+    private readonly lastTimes: ReadonlyMap<string, number> = new Map(),
   ) {
     for (const rule of rules) {
       const k = `${rule.domain}.${rule.match.metric}`;
@@ -87,6 +92,8 @@ export class Evaluator {
       const state = saved?.ruleHash === rule.hash && (saved.state as BindingState).threshold.latches.length === levels.length
         ? (saved.state as BindingState)
         : { threshold: initialThreshold(levels), life: idle };
+      const last = this.lastTimes.get(seriesKey(obs));
+      if (last !== undefined && last > state.threshold.lastTs) state.threshold = { ...state.threshold, lastTs: last };
       out.push({ key, rule, station, conds, levels, state });
     }
     return out;
@@ -108,8 +115,9 @@ export class Evaluator {
       }
       const prior = b.state.life;
       const life = stepLifecycle(prior, step.tier, obs.ts);
+      const changed = life.state !== prior || step.state.latches.some((l, i) => l !== b.state.threshold.latches[i]);
       b.state = { threshold: step.state, life: life.state };
-      this.dirty.add(b);
+      if (changed) this.dirty.add(b);
       if (!life.kind || !step.decision) continue;
       const d = step.decision;
       const cond = b.conds[b.levels.indexOf(d.level)]!;
@@ -142,7 +150,7 @@ export class Evaluator {
     return late ? { events, late } : { events };
   }
 
-  /** States changed since the last call, for the checkpoint. */
+  /** States changed in substance since the last call, for the checkpoint. */
   takeDirty(): StateRow[] {
     const rows = [...this.dirty].map((b) => ({ key: b.key, ruleHash: b.rule.hash, state: b.state }));
     this.dirty.clear();

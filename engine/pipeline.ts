@@ -102,7 +102,7 @@ export async function startEngine(
   opts: EngineOptions,
 ): Promise<{ reports: Observable<BatchReport>; evaluator: Evaluator }> {
   const checkpoint = await opts.store.loadCheckpoint(source.name);
-  const evaluator = new Evaluator(rules, stations, checkpoint?.states ?? []);
+  const evaluator = new Evaluator(rules, stations, checkpoint?.states ?? [], checkpoint?.lastTimes);
   const { maxSize = 5000, maxWaitMs = 50 } = opts.batch ?? {};
   const reports = source.messages(checkpoint?.seq || opts.startAfterSeq).pipe(
     bufferTime(maxWaitMs, null, maxSize, opts.scheduler ?? asyncScheduler),

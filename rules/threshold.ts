@@ -28,6 +28,7 @@ interface Latch {
 }
 
 export interface ThresholdState {
+  /** Event time of the last reading applied. */
   lastTs: number;
   latches: Latch[];
 }
@@ -73,7 +74,8 @@ export function stepThreshold(levels: readonly Level[], state: ThresholdState, r
     const raising = !latch.on;
     if (!(raising ? reaches(l, r.value) : clears(l, r.value))) return latch.run ? { on: latch.on } : latch;
     const run = latch.run ? { from: latch.run.from, extreme: extreme(l, raising, latch.run.extreme, r) } : { from: r, extreme: r };
-    if (r.ts - run.from.ts < (raising ? l.forMs : l.clearForMs)) return { on: latch.on, run };
+    // The same latch object when nothing changed in substance: callers checkpoint only real changes.
+    if (r.ts - run.from.ts < (raising ? l.forMs : l.clearForMs)) return run.extreme === latch.run?.extreme ? latch : { on: latch.on, run };
     const readings = [run.from, run.extreme, r].filter((x, k, all) => k === 0 || x.ts !== all[k - 1]!.ts);
     flips[i] = { level: l, raised: raising, readings };
     return { on: raising };

@@ -95,7 +95,8 @@ void test('checkpoint, states and data survive close and reopen of the same file
   let store = await openDuckDbStore(file);
   assert.equal(await store.loadCheckpoint('engine'), undefined);
   await store.commit(batch({
-    observations: [reading('S1', T0, 1)],
+    // The unreliable reading is later, but was never evaluated: it must not count in lastTimes.
+    observations: [reading('S1', T0, 1), { ...reading('S1', T0 + 5, 99), quality: 'unreliable' }],
     checkpoint: { consumer: 'engine', seq: 41, states: [{ key: 'flood|S1', ruleHash: 'h1', state: { tier: 'blue', since: T0 } }] },
   }));
   await store.commit(batch({
@@ -114,6 +115,8 @@ void test('checkpoint, states and data survive close and reopen of the same file
   assert.deepEqual(await store.loadCheckpoint('engine'), {
     consumer: 'engine', seq: 42,
     states: [{ key: 'flood|S1', ruleHash: 'h2', state: { tier: 'yellow', since: T0 } }, { key: 'flood|S2', ruleHash: 'h2', state: null }],
+    // How far each series was evaluated comes from the committed observations.
+    lastTimes: new Map([['hydro.S1.level', T0]]),
   });
   assert.equal(await store.loadCheckpoint('other'), undefined);
   assert.deepEqual(await store.range('hydro.S1.level', T0, T0 + 1), [reading('S1', T0, 1)]);
@@ -134,7 +137,7 @@ void test('a commit that fails midway leaves nothing of its batch behind', async
   assert.deepEqual(await store.range('hydro.S1.level', T0, T0 + 10_000), []);
   assert.deepEqual(await store.warnings(), []);
   assert.deepEqual(await store.deadLetters(), []);
-  assert.deepEqual(await store.loadCheckpoint('engine'), first);
+  assert.deepEqual(await store.loadCheckpoint('engine'), { ...first, lastTimes: new Map() });
   // The connection is usable again afterwards.
   await store.commit(batch({ observations: observations.slice(0, 2) }));
   assert.equal((await store.range('hydro.S1.level', T0, T0 + 10_000)).length, 2);

@@ -8,7 +8,7 @@ import {
 } from '@duckdb/node-api';
 import { seriesKey, type Observation, type Quality } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
-import type { Checkpoint, CommitBatch, DeadLetter, StateRow, Store, WarningQuery } from './store.ts';
+import type { CommitBatch, DeadLetter, StateRow, Store, WarningQuery, Restored } from './store.ts';
 
 // "at" is quoted everywhere: AT is a DuckDB keyword (AT TIME ZONE).
 // No key on observations: the checkpoint already prevents doubles, and an index would slow appends.
@@ -208,7 +208,7 @@ export async function openDuckDbStore(path: string): Promise<Store> {
       ),
 
     loadCheckpoint: (consumer) =>
-      read(async (): Promise<Checkpoint | undefined> => {
+      read(async (): Promise<Restored | undefined> => {
         // One snapshot for both reads, so seq and states come from the same commit.
         await reader.run('BEGIN TRANSACTION');
         try {
@@ -217,7 +217,11 @@ export async function openDuckDbStore(path: string): Promise<Store> {
           const states = (await rows(reader, 'SELECT key, rule_hash, state FROM rule_state ORDER BY key')).map(
             (r): StateRow => ({ key: r.key as string, ruleHash: r.rule_hash as string, state: JSON.parse(r.state as string) }),
           );
-          return { consumer, seq: Number(found.seq), states };
+          // Rule states are saved only when they change in substance; how far each series was
+          // evaluated is read back from the observations committed with them.
+          const last = await rows(reader, `SELECT series, ${ms('max(ts)')} AS ts FROM observations WHERE quality IN ('reliable', 'doubtful') GROUP BY series`);
+          const lastTimes = new Map(last.map((r) => [r.series as string, r.ts as number]));
+          return { consumer, seq: Number(found.seq), states, lastTimes };
         } finally {
           await reader.run('COMMIT');
         }

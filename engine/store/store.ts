@@ -28,6 +28,12 @@ export interface Checkpoint {
   states: StateRow[];
 }
 
+/** A checkpoint as loaded at start, with where evaluation of each series had got to. */
+export interface Restored extends Checkpoint {
+  /** Event time of the last usable (reliable or doubtful) reading stored, per series key. */
+  lastTimes: Map<string, number>;
+}
+
 export interface CommitBatch {
   observations: Observation[];
   events: WarningEvent[];
@@ -50,6 +56,6 @@ export interface Store {
   warnings(query?: WarningQuery): Promise<WarningEvent[]>;
   deadLetters(): Promise<DeadLetter[]>;
   /** The last committed checkpoint of a consumer, or undefined on first start. */
-  loadCheckpoint(consumer: string): Promise<Checkpoint | undefined>;
+  loadCheckpoint(consumer: string): Promise<Restored | undefined>;
   close(): Promise<void>;
 }
