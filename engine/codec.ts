@@ -63,17 +63,10 @@ export function decodeObservation(subject: string, data: Uint8Array): Decoded {
   const parsed = wire.safeParse(json);
   if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
   const w = parsed.data;
-  const names = { domain: parts[1]!, station: parts[2]!, metric: parts[3]! };
-  for (const k of ['domain', 'station', 'metric'] as const) {
-    if (w[k] !== undefined && w[k] !== names[k]) {
-      return { ok: false, reason: `${k} "${w[k]}" contradicts subject "${subject}"` };
-    }
-  }
-  const obs: Observation = {
-    ...names,
-    ts: typeof w.ts === 'number' ? w.ts : Date.parse(w.ts),
-    quality: w.quality,
-  };
+  const [, domain, station, metric] = parts as [string, string, string, string];
+  const clash = w.domain !== undefined && w.domain !== domain ? 'domain' : w.station !== undefined && w.station !== station ? 'station' : w.metric !== undefined && w.metric !== metric ? 'metric' : undefined;
+  if (clash) return { ok: false, reason: `${clash} "${w[clash]}" contradicts subject "${subject}"` };
+  const obs: Observation = { domain, station, metric, ts: typeof w.ts === 'number' ? w.ts : Date.parse(w.ts), quality: w.quality };
   if (w.value !== undefined) obs.value = w.value;
   if (w.position !== undefined) obs.position = w.position;
   if (w.unit !== undefined) obs.unit = w.unit;
