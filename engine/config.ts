@@ -8,14 +8,14 @@ import { YamlFile, type LocatedError } from './yaml-file.ts';
 const schema = z.strictObject({
   rules: z.string().default('rules/packs'),
   stations: z.string(),
-  store: z.strictObject({ kind: z.literal('duckdb').default('duckdb'), path: z.string().default('.seed/seed.duckdb') }).default({ kind: 'duckdb', path: '.seed/seed.duckdb' }),
+  store: z.strictObject({ kind: z.literal('duckdb').default('duckdb'), path: z.string().default('.seed/seed.duckdb') }).prefault({}),
   source: z.strictObject({
     kind: z.literal('nats'),
     url: z.string().default('nats://127.0.0.1:4222'),
     durable: z.string().default('seed-engine'),
   }),
-  sinks: z.strictObject({ jsonl: z.string().optional(), console: z.boolean().default(true) }).default({ console: true }),
-  batch: z.strictObject({ maxSize: z.number().int().positive().optional(), maxWaitMs: z.number().int().positive().optional() }).default({}),
+  sinks: z.strictObject({ jsonl: z.string().optional(), console: z.boolean().default(true) }).prefault({}),
+  batch: z.strictObject({ maxSize: z.number().int().positive().optional(), maxWaitMs: z.number().int().positive().optional() }).prefault({}),
 });
 
 export type Config = z.output<typeof schema>;

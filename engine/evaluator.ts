@@ -3,7 +3,7 @@
 // be checkpointed, restored and replayed.
 import { createHash } from 'node:crypto';
 import { idle, stepLifecycle, type LifecycleState } from '../alerting/lifecycle.ts';
-import type { Rule, TierCondition } from '../rules/rule.ts';
+import { appliesTo, type Rule, type TierCondition } from '../rules/rule.ts';
 import { initialThreshold, stepThreshold, type Level, type ThresholdState } from '../rules/threshold.ts';
 import { describeCondition, summarize } from './explain.ts';
 import { seriesKey, type Observation } from './observation.ts';
@@ -83,8 +83,7 @@ export class Evaluator {
     const station = this.stations.get(obs.station) ?? unknownStation(obs.station, obs.domain);
     const out: Binding[] = [];
     for (const rule of this.byMetric.get(`${obs.domain}.${obs.metric}`) ?? []) {
-      if (rule.match.stations && !rule.match.stations.has(station.id)) continue;
-      if (rule.match.tags && !rule.match.tags.every((t) => station.tags.includes(t))) continue;
+      if (!appliesTo(rule, station)) continue;
       const { conds, levels } = resolve(rule, station);
       if (!levels.length) continue;
       const key = `${rule.id}|${station.id}`;

@@ -7,7 +7,7 @@ import { tierLabel, type Tier } from './tiers.ts';
 import { formatShort } from './time.ts';
 import type { Reading, WarningKind } from './warning.ts';
 
-export const num = (v: number): string => String(Number(v.toFixed(3)));
+const num = (v: number): string => String(Number(v.toFixed(3)));
 
 const held = (ms: number): string => (ms > 0 ? ` for ${formatDuration(ms)}` : '');
 
@@ -26,13 +26,6 @@ export function describeCondition(d: Decision, cond: TierCondition, metric: stri
   return `${metric} ${op} ${num(l.clearLevel)}${u} (${l.tier} clear: ${level} ${sign} ${cond.hysteresis.text})${held(l.clearForMs)}`;
 }
 
-const kindWord: Record<WarningKind, string> = {
-  issued: 'issued',
-  upgraded: 'upgraded',
-  downgraded: 'downgraded',
-  lifted: 'lifted',
-};
-
 export function summarize(args: {
   kind: WarningKind;
   tier: Tier | null;
@@ -45,7 +38,7 @@ export function summarize(args: {
 }): string {
   const { kind, tier, previousTier, readings } = args;
   const u = args.unit ? ` ${args.unit}` : '';
-  const what = kind === 'lifted' ? `${tierLabel(previousTier)} lifted` : kind === 'issued' ? `${tierLabel(tier)} issued` : `${tierLabel(previousTier)} → ${tierLabel(tier)} ${kindWord[kind]}`;
+  const what = kind === 'lifted' ? `${tierLabel(previousTier)} lifted` : kind === 'issued' ? `${tierLabel(tier)} issued` : `${tierLabel(previousTier)} → ${tierLabel(tier)} ${kind}`;
   const last = readings[readings.length - 1]!;
   const first = readings[0]!;
   const span = first.ts === last.ts ? formatShort(last.ts) : `${formatShort(first.ts)} → ${formatShort(last.ts).slice(6)}`;

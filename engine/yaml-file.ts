@@ -9,7 +9,9 @@ export interface LocatedError {
   message: string;
 }
 
-export const formatError = (e: LocatedError): string => `${e.file}:${e.line}:${e.column}: ${e.message}`;
+export const formatPosition = (e: LocatedError): string => `${e.file}:${e.line}:${e.column}`;
+
+export const formatError = (e: LocatedError): string => `${formatPosition(e)}: ${e.message}`;
 
 /** Errors in reading order: by file, line, column. */
 export const byPosition = (a: LocatedError, b: LocatedError): number =>

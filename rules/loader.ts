@@ -5,9 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseDuration } from '../engine/duration.ts';
 import { TIERS } from '../engine/tiers.ts';
-import { byPosition, YamlFile, type LocatedError } from '../engine/yaml-file.ts';
-
-const formatPosition = (e: LocatedError): string => `${e.file}:${e.line}:${e.column}`;
+import { byPosition, formatPosition, YamlFile, type LocatedError } from '../engine/yaml-file.ts';
 import { ExpressionError, parseExpression, type Expression } from './expression.ts';
 import type { Rule, TierCondition } from './rule.ts';
 import { thresholdRule, type RuleSpec } from './schema.ts';

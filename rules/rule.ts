@@ -1,4 +1,5 @@
 // A compiled rule: the validated YAML with its expressions parsed, durations in ms, tiers ordered.
+import type { Station } from '../engine/station.ts';
 import type { Tier } from '../engine/tiers.ts';
 import type { Expression } from './expression.ts';
 
@@ -25,3 +26,7 @@ export interface Rule {
   /** Where it was defined, for messages. */
   source: string;
 }
+
+/** Whether a rule watches a station: listed by id (when ids are given) and carrying every tag. */
+export const appliesTo = (rule: Rule, station: Station): boolean =>
+  (!rule.match.stations || rule.match.stations.has(station.id)) && (!rule.match.tags || rule.match.tags.every((t) => station.tags.includes(t)));

@@ -63,8 +63,6 @@ function extreme(l: Level, raising: boolean, a: Reading, b: Reading): Reading {
 /** Index of the highest latch that is on, or -1. */
 const top = (state: ThresholdState): number => state.latches.findLastIndex((l) => l.on);
 
-export const tierOf = (levels: readonly Level[], state: ThresholdState): Tier | null => levels[top(state)]?.tier ?? null;
-
 export function stepThreshold(levels: readonly Level[], state: ThresholdState, r: Reading): ThresholdStep {
   if (r.ts < state.lastTs) return { applied: false, reason: 'late' };
   if (r.ts === state.lastTs) return { applied: false, reason: 'duplicate' };

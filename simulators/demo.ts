@@ -3,7 +3,7 @@
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { lastValueFrom, tap } from 'rxjs';
+import { BehaviorSubject, filter, firstValueFrom, lastValueFrom, tap } from 'rxjs';
 import type { Publisher, Source } from '../engine/bus.ts';
 import { startEngine, type BatchReport } from '../engine/pipeline.ts';
 import { busSink } from '../engine/sinks/bus-sink.ts';
@@ -17,7 +17,7 @@ import { formatError } from '../engine/yaml-file.ts';
 import { loadRules } from '../rules/loader.ts';
 import { loadRegistry } from '../stations/registry.ts';
 import { summary } from './demo-summary.ts';
-import { DEFAULT_STORM_SEED, simulateStorm } from './hydrology.ts';
+import { DEFAULT_STORM_HOURS, DEFAULT_STORM_SEED, simulateStorm } from './hydrology.ts';
 import { replay } from './publish.ts';
 
 const { values: args } = parseArgs({
@@ -25,7 +25,7 @@ const { values: args } = parseArgs({
     nats: { type: 'string' },
     speed: { type: 'string', default: '6480' },
     seed: { type: 'string', default: String(DEFAULT_STORM_SEED) },
-    hours: { type: 'string', default: '36' },
+    hours: { type: 'string', default: String(DEFAULT_STORM_HOURS) },
     dir: { type: 'string', default: '.seed' },
   },
 });
@@ -116,21 +116,21 @@ async function main(): Promise<number> {
     process.stdout.write(`\r\x1b[K[${'#'.repeat(Math.floor(pct / 5)).padEnd(20)}] ${String(pct).padStart(3)}%  ${formatShort(simNow)}  observations ${published}  active warnings ${active.length}${top}`);
   };
 
-  // The engine runs until the bus ends (in process) or until it has committed the last message (NATS).
-  const progress: { target?: number; committed: number; finish(): void } = { committed: 0, finish: () => undefined };
-  const engineDone = new Promise<void>((resolve, reject) => {
-    progress.finish = resolve;
-    reports.subscribe({
-      next: (r) => {
-        batches.push(r);
-        progress.committed = Math.max(progress.committed, r.seq ?? 0);
-        status();
-        if (progress.target !== undefined && progress.committed >= progress.target) resolve();
-      },
-      error: reject,
-      complete: resolve,
-    });
-  });
+  // In process, the engine ends when the bus closes; over NATS, once it has committed the last message.
+  const committed = new BehaviorSubject(0);
+  const engineDone = lastValueFrom(
+    reports.pipe(
+      tap({
+        next: (r) => {
+          batches.push(r);
+          committed.next(Math.max(committed.value, r.seq ?? 0));
+          status();
+        },
+        error: (err: unknown) => committed.error(err),
+      }),
+    ),
+    { defaultValue: undefined },
+  );
 
   const encoder = new TextEncoder();
   await lastValueFrom(
@@ -145,12 +145,11 @@ async function main(): Promise<number> {
     ),
     { defaultValue: undefined },
   );
-  progress.target = await bus.lastSeq();
-  if (progress.target === undefined) await bus.close();
-  else if (progress.committed >= progress.target) progress.finish();
+  const target = await bus.lastSeq();
+  if (target !== undefined) await firstValueFrom(committed.pipe(filter((seq) => seq >= target)));
+  await bus.close();
   await engineDone;
   clearStatus();
-  if (progress.target !== undefined) await bus.close();
 
   out('');
   for (const line of summary(batches, await store.warnings(), await store.deadLetters(), evaluator.active(), registry.stations)) out(line);

@@ -2,6 +2,7 @@
 // which stations each rule will watch.
 import { formatError } from '../yaml-file.ts';
 import { loadRules } from '../../rules/loader.ts';
+import { appliesTo } from '../../rules/rule.ts';
 import { loadRegistry } from '../../stations/registry.ts';
 
 export function rulesCheck(dir: string, stationsFile: string | undefined, out: (line: string) => void): number {
@@ -16,9 +17,7 @@ export function rulesCheck(dir: string, stationsFile: string | undefined, out: (
   for (const rule of set.rules) {
     let line = `ok  ${rule.id} (${rule.hash})  ${rule.domain}/${rule.match.metric}  tiers: ${rule.tiers.map((t) => t.tier).join(', ')}`;
     if (registry) {
-      const candidates = [...registry.stations.values()].filter(
-        (s) => (!rule.match.stations || rule.match.stations.has(s.id)) && (!rule.match.tags || rule.match.tags.every((t) => s.tags.includes(t))),
-      );
+      const candidates = [...registry.stations.values()].filter((s) => rule.domain === s.domain && appliesTo(rule, s));
       const lacking = candidates.flatMap((s) => {
         const missing = [...new Set(rule.tiers.flatMap((t) => [...t.level.params, ...t.hysteresis.params]))].filter((p) => s.params[p] === undefined);
         return missing.length ? [`${s.id} lacks ${missing.join(', ')}`] : [];

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadConfig } from './config.ts';
+import { formatError } from './yaml-file.ts';
+
+test('defaults fill what is left out, and paths resolve against the config file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seed-config-'));
+  try {
+    writeFileSync(join(dir, 'seed.yaml'), 'stations: s.yaml\nsource: { kind: nats }\n');
+    assert.deepEqual(loadConfig(join(dir, 'seed.yaml')), {
+      config: {
+        rules: join(dir, 'rules/packs'),
+        stations: join(dir, 's.yaml'),
+        store: { kind: 'duckdb', path: join(dir, '.seed/seed.duckdb') },
+        source: { kind: 'nats', url: 'nats://127.0.0.1:4222', durable: 'seed-engine' },
+        sinks: { console: true },
+        batch: {},
+      },
+      errors: [],
+    });
+    writeFileSync(join(dir, 'bad.yaml'), 'stations: s.yaml\nsource: { kind: kafka }\nbatch: { maxSize: 0 }\n');
+    const errors = loadConfig(join(dir, 'bad.yaml')).errors;
+    assert.ok(errors.every((e) => e.file.endsWith('bad.yaml')));
+    assert.deepEqual(errors.map((e) => formatError({ ...e, file: 'bad.yaml' })), [
+      'bad.yaml:2:17: source.kind: Invalid input: expected "nats"',
+      'bad.yaml:3:19: batch.maxSize: Too small: expected number to be >0',
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
