@@ -75,7 +75,7 @@ test('stations bind by tags and parameters: a missing parameter drops only that 
   const ev = new Evaluator(rules, stations);
   assert.deepEqual(feed(ev, 'R01', [[0, 9], [10, 9]]), []);
   assert.deepEqual(feed(ev, 'H02', [[0, 9], [10, 9]]).map((e) => e.tier), ['orange']);
-  assert.deepEqual(Object.keys(feed(new Evaluator(rules, stations), 'H01', [[0, 9], [10, 9]])[0]!.evidence.thresholds), ['yellow', 'orange', 'red']);
+  assert.deepEqual(Object.keys(feed(new Evaluator(rules, stations), 'H01', [[0, 9], [10, 9]])[0]!.evidence.thresholds ?? {}), ['yellow', 'orange', 'red']);
 });
 
 test('state restored from a checkpoint continues the episode without re-issuing', () => {
@@ -83,7 +83,7 @@ test('state restored from a checkpoint continues the episode without re-issuing'
   const before = feed(first, 'H01', storm.slice(0, 7));
   const saved = first.takeDirty();
   assert.deepEqual(first.takeDirty(), []);
-  const resumed = new Evaluator(rules, stations, JSON.parse(JSON.stringify(saved)) as typeof saved);
+  const resumed = new Evaluator(rules, stations, { restored: JSON.parse(JSON.stringify(saved)) as typeof saved });
   const after = feed(resumed, 'H01', storm.slice(7));
   const whole = feed(new Evaluator(rules, stations), 'H01', storm);
   assert.deepEqual([...before, ...after], whole);
@@ -94,16 +94,17 @@ test('a changed rule does not inherit the old rule state', () => {
   const first = new Evaluator(rules, stations);
   feed(first, 'H01', storm.slice(0, 7));
   const saved = first.takeDirty().map((r) => ({ ...r, ruleHash: 'different' }));
-  const resumed = new Evaluator(rules, stations, saved);
+  const resumed = new Evaluator(rules, stations, { restored: saved });
   assert.deepEqual(feed(resumed, 'H01', [[40, 6.5], [50, 6.5]]).map((e) => [e.kind, e.tier]), [['issued', 'orange']]);
 });
 
-test('a late reading is reported and not evaluated', () => {
+test('a reading later than the allowed lateness is reported and not evaluated; one within it is not late', () => {
   const ev = new Evaluator(rules, stations);
-  feed(ev, 'H01', [[0, 5.5], [10, 5.5]]);
+  feed(ev, 'H01', [[0, 5.5], [20, 5.5]]);
+  assert.deepEqual(ev.step(obs('H01', 12, 3.0)), { obs: obs('H01', 12, 3.0), events: [], derived: [] });
   const r = ev.step(obs('H01', 5, 3.0));
   assert.deepEqual(r.events, []);
-  assert.match(r.late!, /^late: hydrology\.H01\.stage reading at 2026-07-01T00:05:00\.000Z is older than one already evaluated by rule river-stage/);
+  assert.equal(r.late, "late: hydrology.H01.stage reading at 2026-07-01T00:05:00.000Z is 15m older than the newest, beyond rule river-stage's lateness of 10m; stored, not evaluated");
   assert.deepEqual(ev.active().map((a) => [a.rule, a.entity, a.tier]), [['river-stage', 'H01', 'yellow']]);
 });
 
@@ -120,7 +121,7 @@ test('only changes in substance are checkpointed, and lastTimes restores how far
   feed(ev, 'H01', [[25, 5.2]]);
   assert.deepEqual(ev.takeDirty(), []);
   // Restarted from the checkpoint taken at 20 min, with the store saying H01 was evaluated up to 25 min.
-  const resumed = new Evaluator(rules, stations, saved, new Map([['hydrology.H01.stage', T0 + 25 * MIN]]));
-  assert.match(resumed.step(obs('H01', 22, 9)).late ?? '', /^late: /);
+  const resumed = new Evaluator(rules, stations, { restored: saved, lastTimes: new Map([['hydrology.H01.stage', T0 + 25 * MIN]]) });
+  assert.match(resumed.step(obs('H01', 10, 9)).late ?? '', /^late: /);
   assert.deepEqual(feed(resumed, 'H01', [[30, 4.0], [50, 4.0]]).map((e) => [e.kind, e.previousTier]), [['lifted', 'yellow']]);
 });

@@ -1,36 +1,51 @@
 // Evaluates every rule that applies to an observation and turns tier changes into warning events.
-// It holds one state per (rule, entity) and advances it only through the pure reducers, so it can
-// be checkpointed, restored and replayed.
-import { createHash } from 'node:crypto';
-import { idle, stepLifecycle, type LifecycleState } from '../alerting/lifecycle.ts';
-import { appliesTo, type Rule, type TierCondition } from '../rules/rule.ts';
-import { initialThreshold, stepThreshold, type Level, type ThresholdState } from '../rules/threshold.ts';
-import { describeCondition, summarize } from './explain.ts';
-import { seriesKey, type Observation } from './observation.ts';
+// Readings pass the quality gates first; series rules step their windows and ladders; derived
+// series are computed and fed back in; stale rules hear the reading; compound rules re-read what
+// changed. Clock ticks raise silences, end holds and renotify. One state per (rule, entity), advanced
+// only through pure reducers, so it can be checkpointed, restored and replayed.
+import { holdEnds, renotify, stepLifecycle, type LifecycleState, type LifecycleStep } from '../alerting/lifecycle.ts';
+import { stepLadder, type Decision } from '../rules/latch.ts';
+import { appliesTo, type CompoundRule, type Mode, type QualityGate, type Rule, type SeriesRule, type Silence, type StaleRule } from '../rules/rule.ts';
+import { compoundLevels, compoundSignal, compoundState, type Scope } from './compound.ts';
+import { derive, derivedFunction } from './derived.ts';
+import { formatDuration } from './duration.ts';
+import { buildEvent } from './event.ts';
+import { describeCondition, signalName, signalUnit } from './explain.ts';
+import { isUsable, seriesKey, type Observation } from './observation.ts';
+import { checkQuality, type Limits, type QualityState } from './quality.ts';
+import { SeriesBinding, type LadderBindingState } from './series-binding.ts';
+import { STALE_LEARN_MS, StaleBinding } from './stale-binding.ts';
 import type { Station } from './station.ts';
 import type { StateRow } from './store/store.ts';
-import { tierRank, type Tier } from './tiers.ts';
-import type { WarningEvent } from './warning.ts';
+import { tierLabel, tierRank, type Tier } from './tiers.ts';
+import { formatShort } from './time.ts';
+import type { Evidence, Reading, WarningEvent } from './warning.ts';
 
-interface BindingState {
-  threshold: ThresholdState;
-  life: LifecycleState;
+export interface RuleBook {
+  rules: readonly Rule[];
+  gates?: readonly QualityGate[];
+  silences?: readonly Silence[];
 }
 
-/** One rule bound to one station's series, with its levels resolved from the station's parameters. */
-interface Binding {
-  key: string;
-  rule: Rule;
-  station: Station;
-  conds: TierCondition[];
-  levels: Level[];
-  state: BindingState;
+export interface EvaluatorOptions {
+  /** Checkpointed states. */
+  restored?: readonly StateRow[];
+  /** How far each series had been evaluated (a state is saved only when it changes in substance). */
+  lastTimes?: ReadonlyMap<string, number>;
+  mode?: Mode;
+  /** Clock time watching begins: stale rules count the silence of never-heard stations from here. */
+  now?: number;
 }
 
 export interface StepResult {
+  /** The observation as gated: its quality may be lowered, with the reasons. */
+  obs: Observation;
+  qualityReasons?: string[];
   events: WarningEvent[];
-  /** Set when a rule could not apply the reading because a later one was already evaluated. */
+  /** Set when a rule could not use the reading: older than its lateness allows. */
   late?: string;
+  /** Observations computed from this one by derived-series functions; store them too. */
+  derived: Observation[];
 }
 
 export interface ActiveWarning {
@@ -40,113 +55,523 @@ export interface ActiveWarning {
   issuedAt: number;
 }
 
+/** A compound rule bound to an entity or a region. */
+interface CompoundBinding {
+  key: string;
+  rule: CompoundRule;
+  entity: string;
+  station: Station;
+  state: LadderBindingState;
+  lastDecision?: Decision;
+}
+
+type Binding = SeriesBinding | StaleBinding | CompoundBinding;
+
+const isLadder = (b: Binding): b is SeriesBinding | CompoundBinding => 'state' in b && 'ladder' in b.state;
+
 const unknownStation = (id: string, domain: string): Station => ({ id, name: id, domain, lon: 0, lat: 0, tags: [], params: {} });
 
-function resolve(rule: Rule, station: Station): { conds: TierCondition[]; levels: Level[] } {
-  const conds: TierCondition[] = [];
-  const levels: Level[] = [];
-  for (const c of rule.tiers) {
-    const level = c.level.evaluate(station.params);
-    const h = c.hysteresis.evaluate(station.params);
-    // A station without the parameter a tier needs simply has no such tier.
-    if (level === undefined || h === undefined) continue;
-    conds.push(c);
-    levels.push({ tier: c.tier, op: c.op, level, clearLevel: c.op === 'above' ? level - h : level + h, forMs: c.forMs, clearForMs: c.clearForMs });
+const push = <K, V>(m: Map<K, V[]>, k: K, v: V): void => {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+};
+
+const metricKey = (domain: string, metric: string): string => `${domain}.${metric}`;
+
+const LABEL = { value: undefined, trend: 'slopes', accumulation: 'sums', stat: 'values' } as const;
+
+/** Rules indexed for the paths an observation takes. */
+class Index {
+  readonly series = new Map<string, SeriesRule[]>();
+  readonly stale = new Map<string, StaleRule[]>();
+  readonly derivations = new Map<string, SeriesRule[]>();
+  /** Topological order: a compound rule comes after the compound rules it reads. */
+  readonly compounds: CompoundRule[] = [];
+  readonly compoundRefs = new Map<string, { rules: Set<string>; metrics: Set<string> }>();
+  readonly inhibitors = new Map<string, Rule[]>();
+  readonly gates = new Map<string, QualityGate[]>();
+  readonly byId = new Map<string, Rule>();
+
+  constructor(readonly book: RuleBook) {
+    for (const rule of book.rules) {
+      this.byId.set(rule.id, rule);
+      for (const target of rule.options.inhibits) push(this.inhibitors, target, rule);
+      if (rule.kind === 'stale') push(this.stale, metricKey(rule.domain, rule.match.metric), rule);
+      else if (rule.kind !== 'compound') {
+        push(this.series, metricKey(rule.domain, rule.match.metric), rule);
+        for (const input of new Set(Object.values(rule.derive?.inputs ?? {}))) push(this.derivations, metricKey(rule.domain, input), rule);
+      }
+    }
+    const visit = (r: CompoundRule, seen: Set<string>): void => {
+      if (seen.has(r.id)) return;
+      seen.add(r.id);
+      const refs = { rules: new Set<string>(), metrics: new Set<string>() };
+      const walk = (c: import('../rules/rule.ts').Condition): void => {
+        if ('all' in c) c.all.forEach(walk);
+        else if ('any' in c) c.any.forEach(walk);
+        else if ('not' in c) walk(c.not);
+        else if ('rule' in c) refs.rules.add(c.rule);
+        else refs.metrics.add(metricKey(c.domain, c.metric));
+      };
+      for (const v of Object.values(r.variants)) for (const t of v.tiers) walk(t.when);
+      for (const id of refs.rules) {
+        const dep = this.byId.get(id);
+        if (dep?.kind === 'compound') visit(dep, seen);
+      }
+      this.compoundRefs.set(r.id, refs);
+      this.compounds.push(r);
+    };
+    const seen = new Set<string>();
+    for (const rule of book.rules) if (rule.kind === 'compound') visit(rule, seen);
+    for (const gate of book.gates ?? []) push(this.gates, metricKey(gate.domain, gate.match.metric), gate);
   }
-  return { conds, levels };
 }
 
 export class Evaluator {
-  private readonly byMetric = new Map<string, Rule[]>();
-  private readonly bindings = new Map<string, Binding[]>();
+  private index: Index;
+  private mode: Mode;
   private readonly restored: Map<string, StateRow>;
+  private readonly series = new Map<string, SeriesBinding[]>();
+  private readonly stale = new Map<string, StaleBinding[]>();
+  private readonly compounds = new Map<string, CompoundBinding>();
+  /** Active tiers by rule, then entity: what compound rules and inhibition read. */
+  private readonly current = new Map<string, Map<string, Tier>>();
+  /** Latest usable reading of each series, for compound conditions and derived inputs. */
+  private readonly latest = new Map<string, Reading>();
+  private readonly quality = new Map<string, { limits: Limits; state: QualityState } | null>();
+  private readonly units = new Map<string, string>();
+  private readonly suppressed = new Set<string>();
   private readonly dirty = new Set<Binding>();
+  /** Series whose windows wait for history from the store. */
+  private readonly cold = new Set<string>();
+  private readonly lastTimes: ReadonlyMap<string, number>;
+  private readonly startedAt: number;
+  private readonly byRegion = new Map<string, Station[]>();
 
-  /**
-   * `restored` are checkpointed states; `lastTimes` how far each series had been evaluated (a state
-   * is saved only when it changes in substance, so its own lastTs may be older).
-   */
   constructor(
-    rules: readonly Rule[],
+    book: RuleBook | readonly Rule[],
     private readonly stations: ReadonlyMap<string, Station>,
-    restored: readonly StateRow[] = [],
-    private readonly lastTimes: ReadonlyMap<string, number> = new Map(),
+    opts: EvaluatorOptions = {},
   ) {
-    for (const rule of rules) {
-      const k = `${rule.domain}.${rule.match.metric}`;
-      this.byMetric.set(k, [...(this.byMetric.get(k) ?? []), rule]);
-    }
-    this.restored = new Map(restored.map((r) => [r.key, r]));
+    this.index = new Index('rules' in book ? book : { rules: book });
+    this.mode = opts.mode ?? 'normal';
+    this.restored = new Map((opts.restored ?? []).map((r) => [r.key, r]));
+    this.lastTimes = opts.lastTimes ?? new Map();
+    this.startedAt = opts.now ?? 0;
+    this.bindKnown();
   }
 
-  private bind(obs: Observation): Binding[] {
-    const station = this.stations.get(obs.station) ?? unknownStation(obs.station, obs.domain);
-    const out: Binding[] = [];
-    for (const rule of this.byMetric.get(`${obs.domain}.${obs.metric}`) ?? []) {
-      if (!appliesTo(rule, station)) continue;
-      const { conds, levels } = resolve(rule, station);
-      if (!levels.length) continue;
-      const key = `${rule.id}|${station.id}`;
-      const saved = this.restored.get(key);
-      const state = saved?.ruleHash === rule.hash && (saved.state as BindingState).threshold.latches.length === levels.length
-        ? (saved.state as BindingState)
-        : { threshold: initialThreshold(levels), life: idle };
-      const last = this.lastTimes.get(seriesKey(obs));
-      if (last !== undefined && last > state.threshold.lastTs) state.threshold = { ...state.threshold, lastTs: last };
-      out.push({ key, rule, station, conds, levels, state });
+  get currentMode(): Mode {
+    return this.mode;
+  }
+
+  get rules(): readonly Rule[] {
+    return this.index.book.rules;
+  }
+
+  get silences(): readonly Silence[] {
+    return this.index.book.silences ?? [];
+  }
+
+  /** Bind every series known from the store, and every registry station a stale rule watches. */
+  private bindKnown(): void {
+    for (const key of this.lastTimes.keys()) this.bind(key);
+    for (const rules of this.index.stale.values()) {
+      for (const rule of rules) {
+        for (const station of this.stations.values()) {
+          if (station.domain === rule.domain && appliesTo(rule.match, station)) this.bind(seriesKey({ domain: rule.domain, station: station.id, metric: rule.match.metric }));
+        }
+      }
     }
+  }
+
+  private stationOf(id: string, domain: string): Station {
+    return this.stations.get(id) ?? unknownStation(id, domain);
+  }
+
+  /** Create the bindings of one series that do not exist yet; those that need history go cold. */
+  private bind(key: string): void {
+    const [domain, stationId, metric] = key.split('.') as [string, string, string];
+    const station = this.stationOf(stationId, domain);
+    const mk = metricKey(domain, metric);
+    const last = this.lastTimes.get(key);
+    const series = this.series.get(key) ?? [];
+    for (const rule of this.index.series.get(mk) ?? []) {
+      if (series.some((b) => b.rule === rule) || !appliesTo(rule.match, station)) continue;
+      const b = new SeriesBinding(rule, station, this.mode, this.restored.get(`${rule.id}|${station.id}`));
+      if (b.empty) continue;
+      series.push(b);
+      if (b.span > rule.options.latenessMs && last !== undefined) this.cold.add(key);
+      else if (last !== undefined) b.head = last;
+    }
+    this.series.set(key, series);
+    const stale = this.stale.get(key) ?? [];
+    for (const rule of this.index.stale.get(mk) ?? []) {
+      if (stale.some((b) => b.rule === rule) || !appliesTo(rule.match, station)) continue;
+      stale.push(new StaleBinding(rule, station, last ?? this.startedAt, this.restored.get(`${rule.id}|${station.id}`)));
+      if (last !== undefined) this.cold.add(key);
+    }
+    this.stale.set(key, stale);
+  }
+
+  /** Series whose windows need history read back from the store, and from when. */
+  history(): { series: string; from: number; to: number }[] {
+    return [...this.cold].map((series) => {
+      const to = this.lastTimes.get(series) ?? 0;
+      const span = Math.max(...(this.series.get(series) ?? []).map((b) => b.span), (this.stale.get(series) ?? []).length ? STALE_LEARN_MS : 0);
+      return { series, from: to - span, to };
+    });
+  }
+
+  /** Feed history read back from the store: windows and learned intervals fill, nothing is decided. */
+  warm(obs: Observation): void {
+    if (obs.value === undefined || !isUsable(obs)) return;
+    const key = seriesKey(obs);
+    const r = { ts: obs.ts, value: obs.value };
+    for (const b of this.series.get(key) ?? []) b.warm(r);
+    for (const b of this.stale.get(key) ?? []) b.see(r);
+    this.latest.set(key, r);
+  }
+
+  /** History has been fed: cold series take up where the store says they were. */
+  warmed(): void {
+    for (const key of this.cold) {
+      const last = this.lastTimes.get(key);
+      if (last !== undefined) for (const b of this.series.get(key) ?? []) b.head = Math.max(b.head, last);
+    }
+    this.cold.clear();
+  }
+
+  private gate(obs: Observation): { obs: Observation; reasons?: string[] } {
+    const key = seriesKey(obs);
+    let entry = this.quality.get(key);
+    if (entry === undefined) {
+      const station = this.stationOf(obs.station, obs.domain);
+      const gate = (this.index.gates.get(metricKey(obs.domain, obs.metric)) ?? []).find((g) => appliesTo(g.match, station));
+      const p = station.params;
+      entry = gate
+        ? {
+            limits: {
+              ...(gate.hard.min && { hardMin: gate.hard.min.evaluate(p) }),
+              ...(gate.hard.max && { hardMax: gate.hard.max.evaluate(p) }),
+              ...(gate.soft.min && { softMin: gate.soft.min.evaluate(p) }),
+              ...(gate.soft.max && { softMax: gate.soft.max.evaluate(p) }),
+              ...(gate.rate.rise && { rise: gate.rate.rise.evaluate(p) }),
+              ...(gate.rate.fall && { fall: gate.rate.fall.evaluate(p) }),
+              ...(gate.flatline && { flatline: gate.flatline }),
+            },
+            state: {},
+          }
+        : null;
+      this.quality.set(key, entry);
+    }
+    if (!entry || obs.value === undefined || !isUsable(obs)) return { obs };
+    const checked = checkQuality(entry.limits, entry.state, { ts: obs.ts, value: obs.value }, obs.quality);
+    entry.state = checked.state;
+    if (!checked.reasons.length) return { obs };
+    return { obs: checked.quality === obs.quality ? obs : { ...obs, quality: checked.quality }, reasons: checked.reasons };
+  }
+
+  step(input: Observation): StepResult {
+    const { obs, reasons } = this.gate(input);
+    const out: StepResult = { obs, events: [], derived: [], ...(reasons && { qualityReasons: reasons }) };
+    if (obs.value === undefined || !isUsable(obs)) return out;
+    const touched = new Set<string>();
+    this.evaluate(obs, out, touched);
+    this.runCompounds(touched, obs.ts, out.events);
     return out;
   }
 
-  step(obs: Observation): StepResult {
-    const series = seriesKey(obs);
-    let bindings = this.bindings.get(series);
-    if (!bindings) this.bindings.set(series, (bindings = this.bind(obs)));
-    if (!bindings.length || obs.value === undefined) return { events: [] };
-    const reading = { ts: obs.ts, value: obs.value };
-    const events: WarningEvent[] = [];
-    let late: string | undefined;
-    for (const b of bindings) {
-      const step = stepThreshold(b.levels, b.state.threshold, reading);
-      if (!step.applied) {
-        if (step.reason === 'late') late = `late: ${series} reading at ${new Date(obs.ts).toISOString()} is older than one already evaluated by rule ${b.rule.id}; stored, not evaluated`;
-        continue;
+  private evaluate(obs: Observation, out: StepResult, touched: Set<string>): void {
+    const key = seriesKey(obs);
+    if (!this.series.has(key)) this.bind(key);
+    const r = { ts: obs.ts, value: obs.value! };
+    const previous = this.latest.get(key);
+    if (!previous || previous.ts <= r.ts) this.latest.set(key, r);
+    if (obs.unit) this.units.set(key, obs.unit);
+    touched.add(`m|${metricKey(obs.domain, obs.metric)}|${obs.station}`);
+    for (const b of this.series.get(key)!) {
+      const latches = b.state.ladder.latches;
+      const outcome = b.step(r);
+      if (outcome.kind === 'late') {
+        out.late ??= `late: ${key} reading at ${new Date(r.ts).toISOString()} is ${formatDuration(outcome.byMs)} older than the newest, beyond rule ${b.rule.id}'s lateness of ${formatDuration(b.rule.options.latenessMs)}; stored, not evaluated`;
       }
-      const prior = b.state.life;
-      const life = stepLifecycle(prior, step.tier, obs.ts);
-      const changed = life.state !== prior || step.state.latches.some((l, i) => l !== b.state.threshold.latches[i]);
-      b.state = { threshold: step.state, life: life.state };
-      if (changed) this.dirty.add(b);
-      if (!life.kind || !step.decision) continue;
-      const d = step.decision;
-      const cond = b.conds[b.levels.indexOf(d.level)]!;
-      const unit = obs.unit ?? '';
-      const condition = describeCondition(d, cond, obs.metric, unit);
-      const { station, rule } = b;
-      const place = `${station.name} (${station.id}${station.region ? `, ${station.region}` : ''})`;
-      events.push({
-        id: createHash('sha256').update(`${rule.id}|${rule.hash}|${station.id}|${life.kind}|${step.tier}|${obs.ts}`).digest('hex').slice(0, 20),
-        kind: life.kind,
-        rule: { id: rule.id, title: rule.title, hash: rule.hash },
-        domain: rule.domain,
-        entity: station.id,
-        station: { id: station.id, name: station.name, lon: station.lon, lat: station.lat, ...(station.region && { region: station.region }) },
-        tier: step.tier,
-        previousTier: prior.tier,
-        at: obs.ts,
-        issuedAt: life.state.issuedAt ?? prior.issuedAt ?? obs.ts,
-        evidence: {
-          metric: obs.metric,
-          ...(obs.unit && { unit: obs.unit }),
-          condition,
-          threshold: d.raised ? d.level.level : d.level.clearLevel,
-          thresholds: Object.fromEntries(b.levels.map((l) => [l.tier, l.level])),
-          readings: d.readings,
-        },
-        summary: summarize({ kind: life.kind, tier: step.tier, previousTier: prior.tier, title: rule.title, place, condition, readings: d.readings, unit }),
-      });
+      if (outcome.kind !== 'stepped') continue;
+      // Only changes in substance are checkpointed; how far a series got is read back from the store.
+      if (b.state.ladder.latches.some((l, i) => l !== latches[i])) this.dirty.add(b);
+      this.advance(b, b.proposed, r.ts, out.events, touched, () => this.seriesEvidence(b, outcome.decision ?? b.lastDecision));
     }
-    return late ? { events, late } : { events };
+    for (const b of this.stale.get(key) ?? []) {
+      if (!b.see(r) || b.state.life.tier === null) continue;
+      this.advance(b, null, r.ts, out.events, touched, () => ({ evidence: { metric: obs.metric, condition: `${obs.metric} reported again`, readings: [r] }, unit: obs.unit ?? '' }));
+    }
+    for (const rule of this.index.derivations.get(metricKey(obs.domain, obs.metric)) ?? []) this.derive(rule, obs, out, touched);
+  }
+
+  private derive(rule: SeriesRule, obs: Observation, out: StepResult, touched: Set<string>): void {
+    const d = rule.derive!;
+    const station = this.stationOf(obs.station, obs.domain);
+    if (!appliesTo(rule.match, station)) return;
+    const inputs: Record<string, Reading> = {};
+    for (const [role, metric] of Object.entries(d.inputs)) {
+      const r = this.latest.get(seriesKey({ domain: obs.domain, station: obs.station, metric }));
+      if (r) inputs[role] = r;
+    }
+    const params: Record<string, number> = {};
+    for (const [name, e] of Object.entries(d.params)) {
+      const v = e.evaluate(station.params);
+      if (v === undefined) return;
+      params[name] = v;
+    }
+    const reading = derive(derivedFunction(d.function)!, inputs, params);
+    const key = seriesKey({ domain: obs.domain, station: obs.station, metric: rule.match.metric });
+    if (!reading || (this.latest.get(key)?.ts ?? -Infinity) >= reading.ts) return;
+    const derived: Observation = { domain: obs.domain, station: obs.station, metric: rule.match.metric, ts: reading.ts, value: reading.value, quality: obs.quality, source: `derived:${d.function}`, ...(obs.unit && { unit: obs.unit }) };
+    out.derived.push(derived);
+    this.evaluate(derived, out, touched);
+  }
+
+  private seriesEvidence(b: SeriesBinding, d: Decision | undefined): { evidence: Evidence; unit: string; label?: string } {
+    const metric = b.rule.match.metric;
+    const unit = signalUnit(b.signal, this.units.get(seriesKey({ domain: b.rule.domain, station: b.station.id, metric })) ?? '');
+    const label = LABEL[b.signal.kind];
+    if (!d) return { evidence: { metric, condition: `the hold of ${formatDuration(b.rule.options.holdMs)} ended`, readings: [] }, unit };
+    const cond = b.conds[b.levels.indexOf(d.level)] ?? b.conds[0]!;
+    const same = b.levels.filter((l) => l.component === d.level.component);
+    const evidence: Evidence = {
+      metric,
+      ...(unit && { unit }),
+      condition: describeCondition(d, cond, signalName(b.signal, d.level.component, metric), unit),
+      threshold: d.raised ? d.level.level : d.level.clearLevel,
+      thresholds: Object.fromEntries(same.map((l) => [l.tier, l.level])),
+      readings: d.readings,
+    };
+    return { evidence, unit, ...(label && { label }) };
+  }
+
+  /**
+   * Propose a tier to a binding's lifecycle at event time `at`; on a change, record it and emit
+   * the event (suppressed when inhibited or silenced).
+   */
+  private advance(b: Binding, tier: Tier | null, at: number, events: WarningEvent[], touched: Set<string>, explain: () => { evidence: Evidence; unit: string; label?: string }, step?: LifecycleStep): void {
+    const prior = b.state.life;
+    const s = step ?? stepLifecycle(prior, tier, at, b.rule.options.holdMs);
+    if (s.state !== prior) {
+      b.state = { ...b.state, life: s.state };
+      this.dirty.add(b);
+    }
+    if (!s.kind) return;
+    const entity = 'entity' in b ? b.entity : b.station.id;
+    if (s.kind !== 'renotified') this.setCurrent(b.rule.id, entity, s.state.tier, touched);
+    const { evidence, unit, label } = explain();
+    const event = buildEvent({ rule: b.rule, station: b.station, entity, kind: s.kind, tier: s.state.tier, previousTier: s.kind === 'renotified' ? s.state.tier : prior.tier, at: s.at!, issuedAt: s.state.issuedAt ?? prior.issuedAt ?? s.at!, mode: this.mode, evidence, unit, ...(label && { label }) });
+    this.suppress(event);
+    events.push(event);
+    if (s.kind !== 'renotified') this.released(b.rule, entity, s.at!, events, touched);
+  }
+
+  private setCurrent(rule: string, entity: string, tier: Tier | null, touched: Set<string>): void {
+    let m = this.current.get(rule);
+    if (!m) this.current.set(rule, (m = new Map<string, Tier>()));
+    if (tier === null) m.delete(entity);
+    else m.set(entity, tier);
+    touched.add(`r|${rule}|${entity}`);
+  }
+
+  /** Inhibition (a rule at an equal or higher tier for the same entity), then silences. Red is never muted. */
+  private suppress(e: WarningEvent): void {
+    const key = `${e.rule.id}|${e.entity}`;
+    const rank = tierRank(e.tier ?? e.previousTier);
+    for (const r of this.index.inhibitors.get(e.rule.id) ?? []) {
+      const t = this.current.get(r.id)?.get(e.entity) ?? null;
+      if (t !== null && tierRank(t) >= rank) {
+        e.suppressed = { by: 'inhibition', id: r.id, reason: `${r.title} is at ${tierLabel(t)} for ${e.entity}` };
+        break;
+      }
+    }
+    if (!e.suppressed && e.tier !== 'red' && e.previousTier !== 'red') {
+      const region = e.station.region ?? '';
+      const s = this.silences.find(
+        (x) => x.from <= e.at && e.at < x.until && (!x.match.rule || x.match.rule === e.rule.id) && (!x.match.domain || x.match.domain === e.domain) && (!x.match.entity || x.match.entity === e.entity) && (!x.match.region || region.startsWith(x.match.region)),
+      );
+      if (s) e.suppressed = { by: 'silence', id: s.id, reason: `silenced by ${s.author} until ${formatShort(s.until)}: ${s.reason}` };
+    }
+    if (e.suppressed?.by === 'inhibition' && e.tier !== null) this.suppressed.add(key);
+    else this.suppressed.delete(key);
+  }
+
+  /** When an inhibiting rule steps down, warnings it held back that are still in force are announced. */
+  private released(rule: Rule, entity: string, at: number, events: WarningEvent[], touched: Set<string>): void {
+    for (const target of rule.options.inhibits) {
+      if (!this.suppressed.has(`${target}|${entity}`)) continue;
+      const b = this.bindingOf(target, entity);
+      if (!b || b.state.life.tier === null) continue;
+      const before = events.length;
+      const life = b.state.life;
+      this.advance(b, life.tier, at, events, touched, () => ({ evidence: { metric: 'inhibition', condition: `no longer inhibited by ${rule.id}`, readings: [] }, unit: '' }), { state: { ...life, notifiedAt: at }, kind: 'renotified', at });
+      if (events.length > before && events[events.length - 1]!.suppressed) events.pop();
+    }
+  }
+
+  private bindingOf(rule: string, entity: string): Binding | undefined {
+    for (const list of [...this.series.values(), ...this.stale.values()]) for (const b of list) if (b.rule.id === rule && b.station.id === entity) return b;
+    return this.compounds.get(`${rule}|${entity}`);
+  }
+
+  private regionOf(entity: string): string | undefined {
+    return this.stations.get(entity)?.region ?? (/^\d+$/.test(entity) ? entity : undefined);
+  }
+
+  private stationsIn(region: string): Station[] {
+    let list = this.byRegion.get(region);
+    if (!list) this.byRegion.set(region, (list = [...this.stations.values()].filter((s) => s.region?.startsWith(region))));
+    return list;
+  }
+
+  private scope(rule: CompoundRule, entity: string): Scope {
+    const inRegion = rule.scope === 'region';
+    const stations = inRegion ? this.stationsIn(entity) : [this.stationOf(entity, rule.domain)];
+    return {
+      tierOf: (id) => {
+        const m = this.current.get(id);
+        if (!inRegion) return { tier: m?.get(entity) ?? null };
+        let best: { tier: Tier | null; entity?: string } = { tier: null };
+        for (const [e, t] of m ?? []) if (this.regionOf(e)?.startsWith(entity) && tierRank(t) > tierRank(best.tier)) best = { tier: t, entity: e };
+        return best;
+      },
+      readings: (domain, metric, tags) =>
+        stations.flatMap((s) => {
+          const reading = this.latest.get(seriesKey({ domain, station: s.id, metric }));
+          return reading && (!tags || tags.every((t) => s.tags.includes(t))) ? [{ station: s.id, params: s.params, reading }] : [];
+        }),
+    };
+  }
+
+  private compoundBinding(rule: CompoundRule, entity: string): CompoundBinding {
+    const key = `${rule.id}|${entity}`;
+    let b = this.compounds.get(key);
+    if (!b) {
+      const station = rule.scope === 'entity' ? this.stationOf(entity, rule.domain) : this.regionStation(entity);
+      b = { key, rule, entity, station, state: compoundState(rule, this.mode, this.restored.get(key)) };
+      this.compounds.set(key, b);
+    }
+    return b;
+  }
+
+  /** A region shown as a place: its code, at the centre of its stations. */
+  private regionStation(code: string): Station {
+    const list = this.stationsIn(code);
+    const mean = (f: (s: Station) => number) => (list.length ? list.reduce((a, s) => a + f(s), 0) / list.length : 0);
+    return { id: code, name: `region ${code}`, domain: 'region', lon: mean((s) => s.lon), lat: mean((s) => s.lat), region: code, tags: [], params: {} };
+  }
+
+  /** Re-evaluate the compound rules that read something touched, in dependency order. */
+  private runCompounds(touched: Set<string>, at: number, events: WarningEvent[]): void {
+    for (const rule of this.index.compounds) {
+      const refs = this.index.compoundRefs.get(rule.id)!;
+      const entities = new Set<string>();
+      for (const t of touched) {
+        const [kind, name, entity] = t.split('|') as [string, string, string];
+        if (!(kind === 'r' ? refs.rules : refs.metrics).has(name)) continue;
+        const target = rule.scope === 'entity' ? entity : this.regionOf(entity)?.slice(0, rule.regionDigits);
+        if (target) entities.add(target);
+      }
+      for (const entity of entities) {
+        const b = this.compoundBinding(rule, entity);
+        const { signal, notes } = compoundSignal(rule, this.mode, this.scope(rule, entity));
+        const step = stepLadder(compoundLevels(rule, this.mode), b.state.ladder, Math.max(at, b.state.ladder.lastTs + 1), signal);
+        if (!step.applied) continue;
+        if (step.state.latches.some((l, i) => l !== b.state.ladder.latches[i])) this.dirty.add(b);
+        b.state = { ...b.state, ladder: step.state };
+        if (step.decision) b.lastDecision = step.decision;
+        const d = step.decision;
+        this.advance(b, step.tier, at, events, touched, () => ({
+          evidence: { metric: 'compound', condition: `${d?.raised === false ? 'no longer met' : 'met'} for ${(d ?? b.lastDecision)?.level.tier ?? 'its tier'}: ${notes.join('; ')}`, readings: [], members: notes },
+          unit: '',
+        }));
+      }
+    }
+  }
+
+  /**
+   * Advance the clock to `now`: silent series warn, holds that ended let tiers step down, warnings
+   * in force are renotified.
+   */
+  tick(now: number): WarningEvent[] {
+    const events: WarningEvent[] = [];
+    const touched = new Set<string>();
+    for (const list of this.stale.values()) {
+      for (const b of list) {
+        const s = b.silent(now, this.mode);
+        if (tierRank(s.tier) <= tierRank(b.state.life.tier)) continue;
+        this.advance(b, s.tier, s.at, events, touched, () => ({ evidence: { metric: b.rule.match.metric, condition: s.condition, readings: b.last ? [b.last] : [] }, unit: '', label: 'last reading' }));
+      }
+    }
+    for (const b of this.all()) {
+      if (!isLadder(b)) continue;
+      const end = holdEnds(b.state.life, b.rule.options.holdMs);
+      if (end === undefined || end > now) continue;
+      const proposed = b instanceof SeriesBinding ? b.proposed : this.ladderTier(b);
+      this.advance(b, proposed, now, events, touched, () => (b instanceof SeriesBinding ? this.seriesEvidence(b, b.lastDecision) : { evidence: { metric: 'compound', condition: `hold of ${formatDuration(b.rule.options.holdMs)} ended`, readings: [] }, unit: '' }));
+    }
+    for (const b of this.all()) {
+      const life: LifecycleState = b.state.life;
+      const s = renotify(life, now, b.rule.options.renotifyMs);
+      if (!s.kind) continue;
+      this.advance(b, life.tier, s.at!, events, touched, () => ({ evidence: { metric: 'rule' in b && b.rule.kind !== 'compound' ? b.rule.match.metric : 'compound', condition: `${tierLabel(life.tier)} in force since ${formatShort(life.issuedAt!)}; reminder every ${formatDuration(b.rule.options.renotifyMs)}`, readings: [] }, unit: '' }), s);
+    }
+    this.runCompounds(touched, now, events);
+    return events;
+  }
+
+  private ladderTier(b: CompoundBinding): Tier | null {
+    const levels = compoundLevels(b.rule, this.mode);
+    const i = b.state.ladder.latches.findLastIndex((l) => l.on);
+    return i < 0 ? null : levels[i]!.tier;
+  }
+
+  private *all(): Generator<Binding> {
+    for (const list of this.series.values()) yield* list;
+    for (const list of this.stale.values()) yield* list;
+    yield* this.compounds.values();
+  }
+
+  /** Switch between normal (平时) and emergency (战时) thresholds; latches of the same tier carry over. */
+  setMode(mode: Mode): void {
+    if (mode === this.mode) return;
+    for (const list of this.series.values()) for (const b of list) b.setMode(mode);
+    this.mode = mode;
+  }
+
+  /**
+   * Swap in a new rule book (hot reload). Bindings of rules with the same id and hash keep their
+   * state and windows; a warning in force under a rule that changed or went away is lifted, and the
+   * new rule judges afresh. Returns those lifts; call history() and warm() for the new windows.
+   */
+  replace(book: RuleBook, at: number): WarningEvent[] {
+    const next = new Index(book);
+    const events: WarningEvent[] = [];
+    const touched = new Set<string>();
+    const keep = (b: Binding): boolean => {
+      if (next.byId.get(b.rule.id)?.hash === b.rule.hash) return true;
+      const change = next.byId.has(b.rule.id) ? `rule ${b.rule.id} changed; it judges afresh from here` : `rule ${b.rule.id} was removed`;
+      if (b.state.life.tier !== null) this.advance(b, null, at, events, touched, () => ({ evidence: { metric: 'rule', condition: change, readings: [] }, unit: '' }), { state: { tier: null }, kind: 'lifted', at });
+      this.dirty.delete(b);
+      return false;
+    };
+    for (const [key, list] of this.series) this.series.set(key, list.filter(keep));
+    for (const [key, list] of this.stale) this.stale.set(key, list.filter(keep));
+    for (const [key, b] of this.compounds) if (!keep(b)) this.compounds.delete(key);
+    this.index = next;
+    this.quality.clear();
+    for (const key of [...this.series.keys()]) {
+      const before = this.series.get(key)!.length;
+      this.bind(key);
+      if (this.series.get(key)!.length > before && (this.series.get(key)!.some((b) => b.span > b.rule.options.latenessMs))) this.cold.add(key);
+    }
+    this.runCompounds(touched, at, events);
+    return events;
   }
 
   /** States changed in substance since the last call, for the checkpoint. */
@@ -159,11 +584,9 @@ export class Evaluator {
   /** Warnings active now, highest tier first. */
   active(): ActiveWarning[] {
     const out: ActiveWarning[] = [];
-    for (const bindings of this.bindings.values()) {
-      for (const b of bindings) {
-        const { tier, issuedAt } = b.state.life;
-        if (tier !== null) out.push({ rule: b.rule.id, entity: b.station.id, tier, issuedAt: issuedAt! });
-      }
+    for (const b of this.all()) {
+      const { tier, issuedAt } = b.state.life;
+      if (tier !== null) out.push({ rule: b.rule.id, entity: 'entity' in b ? b.entity : b.station.id, tier, issuedAt: issuedAt! });
     }
     return out.sort((a, b) => tierRank(b.tier) - tierRank(a.tier) || a.issuedAt - b.issuedAt);
   }

@@ -30,13 +30,14 @@ test('bad input, unusable and late readings: stored or dead-lettered with reason
   await send(obs(0, 9, 'unreliable'));
   await bus.publish('obs.hydrology.H1.stage', new TextEncoder().encode('{"ts": 1, "value": "high"}'));
   await send(obs(1, 4));
-  await send(obs(2, 6));
-  await send(obs(1.5, 1));
+  await send(obs(20, 6));
+  // 15 minutes older than the newest: beyond the default lateness of 10 minutes.
+  await send(obs(5, 1));
   await bus.publish('obs.hydrology.H1', new TextEncoder().encode('{}'));
   bus.close();
   const batches = await done;
 
-  assert.deepEqual(seen.map((e) => [e.kind, e.tier, e.at]), [['issued', 'red', T0 + 120_000]]);
+  assert.deepEqual(seen.map((e) => [e.kind, e.tier, e.at]), [['issued', 'red', T0 + 20 * 60_000]]);
   const totals = batches.reduce((a, b) => ({ received: a.received + b.received, stored: a.stored + b.stored, unusable: a.unusable + b.unusable, late: a.late + b.late }), { received: 0, stored: 0, unusable: 0, late: 0 });
   assert.deepEqual(totals, { received: 6, stored: 4, unusable: 1, late: 1 });
   const published = (await dlq).map((m) => JSON.parse(new TextDecoder().decode(m.data)) as { subject: string; reason: string });

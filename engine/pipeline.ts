@@ -1,26 +1,32 @@
 // The engine's main loop. Messages are taken in batches; each batch is decoded (bad input to the
 // dead-letter subject with its reason), quality-gated, evaluated, handed to the sinks, committed
 // to the store in one transaction together with the rule states and the source position, and only
-// then acknowledged. A crash anywhere before the commit redelivers the batch; after it, the
+// then acknowledged. Clock ticks and operator actions (rule swaps, mode switches) are steps of the
+// same serial stream, so they never interleave with a batch. A crash anywhere before the commit redelivers the batch; after it, the
 // checkpoint skips it: nothing lost, nothing doubled.
-import { asyncScheduler, bufferTime, concatMap, filter, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, bufferTime, concatMap, EMPTY, endWith, filter, interval, map, merge, Subject, takeWhile, type Observable, type SchedulerLike } from 'rxjs';
+import type { Mode, Rule } from '../rules/rule.ts';
 import type { Inbound, Publisher, Source } from './bus.ts';
 import { decodeObservation } from './codec.ts';
-import { Evaluator } from './evaluator.ts';
-import { isUsable, type Observation } from './observation.ts';
-import type { Rule } from '../rules/rule.ts';
+import { Evaluator, type RuleBook } from './evaluator.ts';
+import { isUsable, seriesKey, type Observation } from './observation.ts';
 import type { WarningSink } from './sinks/sink.ts';
 import type { Station } from './station.ts';
-import type { DeadLetter, Store } from './store/store.ts';
+import type { AuditEntry, DeadLetter, Store } from './store/store.ts';
 import type { WarningEvent } from './warning.ts';
 
 export const DLQ_SUBJECT = 'dlq.obs';
 
 export interface BatchReport {
+  /** What the step was: a batch of messages, a clock tick, a rule swap, a mode switch. */
+  kind: 'batch' | 'tick' | 'reload' | 'mode';
   received: number;
   stored: number;
-  /** Readings flagged unreliable or missing: stored, never evaluated. */
+  /** Readings flagged unreliable or missing (by the source or the quality gates): stored, never evaluated. */
   unusable: number;
+  /** Readings whose quality the gates lowered, with why. */
+  flagged: { series: string; ts: number; quality: string; reasons: string[] }[];
+  derived: number;
   late: number;
   deadLetters: DeadLetter[];
   events: WarningEvent[];
@@ -37,7 +43,22 @@ export interface EngineOptions {
   scheduler?: SchedulerLike;
   /** Where to start when the store has no checkpoint for this source (default: the beginning). */
   startAfterSeq?: number;
+  /** How often the clock is read for stale rules, holds and renotification, ms (default 15 s; 0: never). */
+  tickMs?: number;
 }
+
+/** Operator actions, applied between batches so a batch never sees half of a change. */
+export interface EngineControl {
+  /** Swap in a validated rule book; rules with the same id and hash keep their state. */
+  reload(book: RuleBook, by: string, reason: string): Promise<BatchReport>;
+  setMode(mode: Mode, by: string, reason: string): Promise<BatchReport>;
+}
+
+type Step =
+  | { kind: 'batch'; batch: Inbound[] }
+  | { kind: 'tick' }
+  | { kind: 'reload'; book: RuleBook; by: string; reason: string; done: (r: BatchReport) => void }
+  | { kind: 'mode'; mode: Mode; by: string; reason: string; done: (r: BatchReport) => void };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
@@ -50,64 +71,119 @@ function payloadText(data: Uint8Array): string {
   }
 }
 
-async function processBatch(batch: Inbound[], evaluator: Evaluator, consumer: string, opts: EngineOptions): Promise<BatchReport> {
-  const observations: Observation[] = [];
-  const events: WarningEvent[] = [];
-  const deadLetters: DeadLetter[] = [];
-  const now = (opts.scheduler ?? asyncScheduler).now();
-  let unusable = 0;
-  let late = 0;
-  for (const m of batch) {
-    const decoded = decodeObservation(m.subject, m.data);
-    if (!decoded.ok) {
-      deadLetters.push({ subject: m.subject, reason: decoded.reason, payload: payloadText(m.data), at: now });
-      continue;
-    }
-    const obs = decoded.obs;
-    observations.push(obs);
-    if (!isUsable(obs)) {
-      unusable++;
-      continue;
-    }
-    const result = evaluator.step(obs);
-    events.push(...result.events);
-    if (result.late) {
-      late++;
-      deadLetters.push({ subject: m.subject, reason: result.late, payload: payloadText(m.data), at: now });
-    }
+const emptyReport = (kind: BatchReport['kind']): BatchReport => ({ kind, received: 0, stored: 0, unusable: 0, flagged: [], derived: 0, late: 0, deadLetters: [], events: [] });
+
+/** Read back what rules with windows or learned intervals need from the store. */
+async function warm(evaluator: Evaluator, store: Store): Promise<void> {
+  for (const h of evaluator.history()) for (const o of await store.range(h.series, h.from, h.to + 1)) evaluator.warm(o);
+  evaluator.warmed();
+}
+
+class Engine {
+  /** The last committed source position: clock ticks and operator actions commit under it. */
+  private seq = 0;
+
+  constructor(
+    readonly evaluator: Evaluator,
+    private readonly consumer: string,
+    private readonly opts: EngineOptions,
+  ) {}
+
+  get now(): number {
+    return (this.opts.scheduler ?? asyncScheduler).now();
   }
-  await Promise.all([
-    ...opts.sinks.map((s) => s.write(events)),
-    ...deadLetters.map((d) => opts.publisher.publish(DLQ_SUBJECT, encoder.encode(JSON.stringify(d)))),
-  ]);
-  const seq = batch[batch.length - 1]!.seq;
-  await opts.store.commit({
-    observations,
-    events,
-    deadLetters,
-    checkpoint: { consumer, seq: seq ?? 0, states: evaluator.takeDirty() },
-  });
-  batch[batch.length - 1]!.ack();
-  return { received: batch.length, stored: observations.length, unusable, late, deadLetters, events, ...(seq !== undefined && { seq }) };
+
+  async run(step: Step): Promise<BatchReport> {
+    const report = emptyReport(step.kind);
+    const observations: Observation[] = [];
+    const audit: AuditEntry[] = [];
+    if (step.kind === 'batch') this.batch(step.batch, report, observations);
+    else if (step.kind === 'reload') {
+      report.events.push(...this.evaluator.replace(step.book, this.now));
+      await warm(this.evaluator, this.opts.store);
+      audit.push({ at: this.now, action: 'rules', value: `${step.book.rules.length} rules`, by: step.by, reason: step.reason });
+    } else if (step.kind === 'mode') {
+      this.evaluator.setMode(step.mode);
+      audit.push({ at: this.now, action: 'mode', value: step.mode, by: step.by, reason: step.reason });
+    }
+    // The clock is read on ticks (and actions), not per batch: a silence is found within one tick.
+    if (step.kind !== 'batch') report.events.push(...this.evaluator.tick(this.now));
+    const { store, publisher, sinks } = this.opts;
+    await Promise.all([
+      ...sinks.map((s) => s.write(report.events)),
+      ...report.deadLetters.map((d) => publisher.publish(DLQ_SUBJECT, encoder.encode(JSON.stringify(d)))),
+    ]);
+    const last = step.kind === 'batch' ? step.batch[step.batch.length - 1]! : undefined;
+    if (last?.seq !== undefined) this.seq = last.seq;
+    await store.commit({ observations, events: report.events, deadLetters: report.deadLetters, audit, checkpoint: { consumer: this.consumer, seq: this.seq, states: this.evaluator.takeDirty() } });
+    last?.ack();
+    if (last?.seq !== undefined) report.seq = last.seq;
+    if ('done' in step) step.done(report);
+    return report;
+  }
+
+  private batch(batch: Inbound[], report: BatchReport, observations: Observation[]): void {
+    const now = this.now;
+    report.received = batch.length;
+    for (const m of batch) {
+      const decoded = decodeObservation(m.subject, m.data);
+      if (!decoded.ok) {
+        report.deadLetters.push({ subject: m.subject, reason: decoded.reason, payload: payloadText(m.data), at: now });
+        continue;
+      }
+      const result = this.evaluator.step(decoded.obs);
+      const obs = result.obs;
+      observations.push(obs, ...result.derived);
+      report.derived += result.derived.length;
+      if (result.qualityReasons) report.flagged.push({ series: seriesKey(obs), ts: obs.ts, quality: obs.quality, reasons: result.qualityReasons });
+      if (!isUsable(obs)) report.unusable++;
+      report.events.push(...result.events);
+      if (result.late) {
+        report.late++;
+        report.deadLetters.push({ subject: m.subject, reason: result.late, payload: payloadText(m.data), at: now });
+      }
+    }
+    report.stored = observations.length;
+  }
 }
 
 /**
- * Run the engine over a source, resuming from the store's checkpoint for that source.
- * Emits one report per committed batch; errors (a store failure) end the stream unacknowledged.
+ * Run the engine over a source, resuming from the store's checkpoint for that source: rule states
+ * come back from the checkpoint, windows from the history in the store. Emits one report per
+ * committed step; errors (a store failure) end the stream unacknowledged.
  */
 export async function startEngine(
   source: Source,
-  rules: readonly Rule[],
+  book: RuleBook | readonly Rule[],
   stations: ReadonlyMap<string, Station>,
   opts: EngineOptions,
-): Promise<{ reports: Observable<BatchReport>; evaluator: Evaluator }> {
+): Promise<{ reports: Observable<BatchReport>; evaluator: Evaluator; control: EngineControl }> {
+  const scheduler = opts.scheduler ?? asyncScheduler;
   const checkpoint = await opts.store.loadCheckpoint(source.name);
-  const evaluator = new Evaluator(rules, stations, checkpoint?.states ?? [], checkpoint?.lastTimes);
+  const mode = (await opts.store.audit('mode')).at(-1)?.value as Mode | undefined;
+  const evaluator = new Evaluator(book, stations, {
+    restored: checkpoint?.states ?? [],
+    ...(checkpoint && { lastTimes: checkpoint.lastTimes }),
+    ...(mode && { mode }),
+    now: scheduler.now(),
+  });
+  await warm(evaluator, opts.store);
+  const engine = new Engine(evaluator, source.name, opts);
   const { maxSize = 5000, maxWaitMs = 50 } = opts.batch ?? {};
-  const reports = source.messages(checkpoint?.seq || opts.startAfterSeq).pipe(
-    bufferTime(maxWaitMs, null, maxSize, opts.scheduler ?? asyncScheduler),
+  const { tickMs = 15_000 } = opts;
+  const actions = new Subject<Step>();
+  const batches = source.messages(checkpoint?.seq || opts.startAfterSeq).pipe(
+    bufferTime(maxWaitMs, null, maxSize, scheduler),
     filter((b) => b.length > 0),
-    concatMap((batch) => processBatch(batch, evaluator, source.name, opts)),
+    map((batch): Step => ({ kind: 'batch', batch })),
   );
-  return { reports, evaluator };
+  const ticks = tickMs > 0 ? interval(tickMs, scheduler).pipe(map((): Step => ({ kind: 'tick' }))) : EMPTY;
+  // The source ending ends the engine; ticks and actions only run alongside it.
+  const steps = merge(batches.pipe(endWith(undefined)), ticks, actions).pipe(takeWhile((s): s is Step => s !== undefined));
+  const reports = steps.pipe(concatMap((step) => engine.run(step)));
+  const control: EngineControl = {
+    reload: (book, by, reason) => new Promise((done) => actions.next({ kind: 'reload', book, by, reason, done })),
+    setMode: (mode, by, reason) => new Promise((done) => actions.next({ kind: 'mode', mode, by, reason, done })),
+  };
+  return { reports, evaluator, control };
 }

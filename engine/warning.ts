@@ -1,7 +1,7 @@
 // A warning event: what changed for one (rule, entity), and the evidence that decided it.
 import type { Tier } from './tiers.ts';
 
-export type WarningKind = 'issued' | 'upgraded' | 'downgraded' | 'lifted';
+export type WarningKind = 'issued' | 'upgraded' | 'downgraded' | 'lifted' | 'renotified';
 
 export interface Reading {
   ts: number;
@@ -14,11 +14,21 @@ export interface Evidence {
   /** The condition in words, with the rule's expression and its value at this station. */
   condition: string;
   /** The threshold (or clear level) that decided this event, resolved for the station. */
-  threshold: number;
+  threshold?: number;
   /** Every tier's threshold at this station, so a reader sees the whole ladder. */
-  thresholds: Partial<Record<Tier, number>>;
-  /** The readings that decided it: where the run began, its extreme, and the deciding one. */
+  thresholds?: Partial<Record<Tier, number>>;
+  /** The values that decided it (readings, slopes, sums): where the run began, its extreme, the deciding one. */
   readings: Reading[];
+  /** For a compound rule: each condition it read, with what it found. */
+  members?: string[];
+}
+
+/** Why an event is not to be disseminated: it is recorded and shown, but not sent. */
+export interface Suppression {
+  by: 'inhibition' | 'silence';
+  /** The inhibiting rule or the silence. */
+  id: string;
+  reason: string;
 }
 
 export interface WarningEvent {
@@ -40,6 +50,9 @@ export interface WarningEvent {
   evidence: Evidence;
   /** One readable line that explains the event on its own. */
   summary: string;
+  /** Set in emergency mode (战时), whose thresholds decided it. */
+  mode?: 'emergency';
+  suppressed?: Suppression;
 }
 
 export const warningSubject = (e: WarningEvent): string =>

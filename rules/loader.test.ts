@@ -23,9 +23,11 @@ test('a valid rule compiles with ordered tiers, durations in ms and a hash', () 
   assert.deepEqual(errors, []);
   const [rule] = rules;
   assert.equal(rule!.id, 'river-stage');
-  assert.deepEqual(rule!.tiers.map((t) => [t.tier, t.op, t.forMs, t.clearForMs]), [['yellow', 'above', 600_000, 1_800_000], ['red', 'above', 0, 1_800_000]]);
-  assert.equal(rule!.tiers[0]!.level.evaluate({ warning_stage: 5 }), 5);
-  assert.equal(rule!.tiers[0]!.hysteresis.evaluate({}), 0.1);
+  assert.equal(rule!.kind, 'threshold');
+  const conds = rule!.kind === 'threshold' ? rule!.variants.normal.conditions : [];
+  assert.deepEqual(conds.map((t) => [t.tier, t.op, t.forMs, t.clearForMs]), [['yellow', 'above', 600_000, 1_800_000], ['red', 'above', 0, 1_800_000]]);
+  assert.equal(conds[0]!.level.evaluate({ warning_stage: 5 }), 5);
+  assert.equal(conds[0]!.hysteresis.evaluate({}), 0.1);
   assert.match(rule!.hash, /^[0-9a-f]{12}$/);
   assert.equal(rule!.source, 'r.yaml:1:1');
 });
@@ -63,7 +65,7 @@ test('a rules: list reports errors at the item, and duplicate ids across files a
     const set = loadRules(dir);
     assert.deepEqual(set.rules.map((r) => r.id), ['river-stage', 'other']);
     assert.equal(set.errors.length, 1);
-    assert.match(formatError(set.errors[0]!), /b\.yaml:2:9: rule id "river-stage" is already defined at .*a\.yaml:1:1$/);
+    assert.match(formatError(set.errors[0]!), /b\.yaml:2:9: id "river-stage" is already defined at .*a\.yaml:1:1$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

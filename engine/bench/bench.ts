@@ -68,6 +68,7 @@ const nullStore: Store = {
   range: () => Promise.resolve([]),
   warnings: () => Promise.resolve([]),
   deadLetters: () => Promise.resolve([]),
+  audit: () => Promise.resolve([]),
   loadCheckpoint: () => Promise.resolve(undefined),
   close: () => Promise.resolve(),
 };

@@ -8,9 +8,9 @@ import {
 } from '@duckdb/node-api';
 import { seriesKey, type Observation, type Quality } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
-import type { CommitBatch, DeadLetter, StateRow, Store, WarningQuery, Restored } from './store.ts';
+import type { AuditEntry, CommitBatch, DeadLetter, StateRow, Store, WarningQuery, Restored } from './store.ts';
 
-// "at" is quoted everywhere: AT is a DuckDB keyword (AT TIME ZONE).
+// "at" and "by" are quoted everywhere: DuckDB keywords (AT TIME ZONE, ORDER BY).
 // No key on observations: the checkpoint already prevents doubles, and an index would slow appends.
 // warnings.ins records insertion order, which rowid does not promise once rows are ever deleted.
 const SCHEMA = `
@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS warnings (
 CREATE TABLE IF NOT EXISTS dead_letters ("at" TIMESTAMP, subject VARCHAR, reason VARCHAR, payload VARCHAR);
 CREATE TABLE IF NOT EXISTS rule_state (key VARCHAR PRIMARY KEY, rule_hash VARCHAR, state JSON);
 CREATE TABLE IF NOT EXISTS checkpoints (consumer VARCHAR PRIMARY KEY, seq BIGINT);
+CREATE TABLE IF NOT EXISTS audit ("at" TIMESTAMP, action VARCHAR, value VARCHAR, "by" VARCHAR, reason VARCHAR);
 `;
 
 // TIMESTAMP holds microseconds; reading back epoch_us / 1000 returns the same ms number, fractions too.
@@ -147,6 +148,16 @@ export async function openDuckDbStore(path: string): Promise<Store> {
           [VARCHAR, deadLetters.map((d) => d.payload)],
         ]);
       }
+      if (batch.audit?.length) {
+        const audit = batch.audit;
+        await insertColumns(writer, 'INSERT INTO audit', [
+          [TIMESTAMP, audit.map((a) => timestamp(a.at))],
+          [VARCHAR, audit.map((a) => a.action)],
+          [VARCHAR, audit.map((a) => a.value)],
+          [VARCHAR, audit.map((a) => a.by)],
+          [VARCHAR, audit.map((a) => a.reason)],
+        ]);
+      }
       if (checkpoint) {
         // Within one statement INSERT OR REPLACE keeps the FIRST of a repeated key, so keep only the last here.
         const states = [...new Map(checkpoint.states.map((s) => [s.key, s])).values()];
@@ -205,6 +216,18 @@ export async function openDuckDbStore(path: string): Promise<Store> {
         (await rows(reader, `SELECT ${ms('"at"')} AS "at", subject, reason, payload FROM dead_letters ORDER BY "at", rowid`)).map(
           (r): DeadLetter => ({ subject: r.subject as string, reason: r.reason as string, payload: r.payload as string, at: r.at as number }),
         ),
+      ),
+
+    audit: (action) =>
+      read(async () =>
+        // audit is append-only, so rowid is its insertion order.
+        (
+          await rows(
+            reader,
+            `SELECT ${ms('"at"')} AS "at", action, value, "by", reason FROM audit ${action === undefined ? '' : 'WHERE action = $1'} ORDER BY rowid`,
+            action === undefined ? [] : [action],
+          )
+        ).map((r): AuditEntry => ({ at: r.at as number, action: r.action as string, value: r.value as string, by: r.by as string, reason: r.reason as string })),
       ),
 
     loadCheckpoint: (consumer) =>

@@ -34,10 +34,21 @@ export interface Restored extends Checkpoint {
   lastTimes: Map<string, number>;
 }
 
+/** An operator's action, with who and why: a mode switch, a rule set swap. */
+export interface AuditEntry {
+  /** Clock time, epoch ms. */
+  at: number;
+  action: string;
+  value: string;
+  by: string;
+  reason: string;
+}
+
 export interface CommitBatch {
   observations: Observation[];
   events: WarningEvent[];
   deadLetters: DeadLetter[];
+  audit?: AuditEntry[];
   checkpoint?: Checkpoint;
 }
 
@@ -55,6 +66,8 @@ export interface Store {
   range(series: string, from: number, to: number): Promise<Observation[]>;
   warnings(query?: WarningQuery): Promise<WarningEvent[]>;
   deadLetters(): Promise<DeadLetter[]>;
+  /** The audit trail, oldest first, optionally of one action. */
+  audit(action?: string): Promise<AuditEntry[]>;
   /** The last committed checkpoint of a consumer, or undefined on first start. */
   loadCheckpoint(consumer: string): Promise<Restored | undefined>;
   close(): Promise<void>;

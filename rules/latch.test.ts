@@ -1,4 +1,4 @@
-// The threshold rule and the lifecycle in virtual time: observations stamped with the scheduler's
+// The tier ladder (threshold kind) and the lifecycle in virtual time: observations stamped with the scheduler's
 // clock go through the evaluator operator, and the warning events are checked frame by frame.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import { evaluate } from '../engine/evaluate.ts';
 import { Evaluator } from '../engine/evaluator.ts';
 import type { Station } from '../engine/station.ts';
 import { parseRuleFile } from './loader.ts';
-import { initialThreshold, stepThreshold, type Level } from './threshold.ts';
+import { initialLadder, stepLadder, type Level } from './latch.ts';
 
 const rule = parseRuleFile(
   'river.yaml',
@@ -77,10 +77,10 @@ test('hysteresis holds a tier while the value wavers just under its level', () =
 });
 
 test('out-of-order and duplicate readings are not applied', () => {
-  const levels: Level[] = [{ tier: 'yellow', op: 'above', level: 5, clearLevel: 4.9, forMs: 600_000, clearForMs: 0 }];
-  let s = initialThreshold(levels);
+  const levels: Level[] = [{ tier: 'yellow', component: 0, op: 'above', level: 5, clearLevel: 4.9, forMs: 600_000, clearForMs: 0 }];
+  let s = initialLadder(levels);
   const step = (ts: number, value: number) => {
-    const r = stepThreshold(levels, s, { ts, value });
+    const r = stepLadder(levels, s, ts, [value]);
     if (r.applied) s = r.state;
     return r;
   };
@@ -93,10 +93,10 @@ test('out-of-order and duplicate readings are not applied', () => {
 });
 
 test('below: a low-water rule mirrors above', () => {
-  const levels: Level[] = [{ tier: 'blue', op: 'below', level: 1, clearLevel: 1.2, forMs: 0, clearForMs: 0 }];
-  let s = initialThreshold(levels);
+  const levels: Level[] = [{ tier: 'blue', component: 0, op: 'below', level: 1, clearLevel: 1.2, forMs: 0, clearForMs: 0 }];
+  let s = initialLadder(levels);
   const tiers = [1.5, 1.0, 1.1, 1.25].map((value, i) => {
-    const r = stepThreshold(levels, s, { ts: i, value });
+    const r = stepLadder(levels, s, i, [value]);
     assert.ok(r.applied);
     s = r.state;
     return r.tier;

@@ -1,0 +1,143 @@
+// One series rule (threshold, trend, stat, accumulation) bound to one station: its windows per
+// mode, its tier ladder with levels resolved from the station's parameters, and its lifecycle.
+import { idle, type LifecycleState } from '../alerting/lifecycle.ts';
+import { initialLadder, realign, stepLadder, type Decision, type LadderState, type Level } from '../rules/latch.ts';
+import { MODES, type Mode, type SeriesRule, type TierCondition } from '../rules/rule.ts';
+import { createTracker, type SignalSpec, type SignalTracker } from '../rules/window.ts';
+import type { Station } from './station.ts';
+import type { StateRow } from './store/store.ts';
+import type { Reading } from './warning.ts';
+
+export interface LadderBindingState {
+  ladder: LadderState;
+  life: LifecycleState;
+}
+
+interface Resolved {
+  conds: TierCondition[];
+  levels: Level[];
+}
+
+/** A rule's conditions at a station; a station without the parameter a tier needs has no such tier. */
+export function resolveLevels(conditions: readonly TierCondition[], params: Record<string, number>): Resolved {
+  const conds: TierCondition[] = [];
+  const levels: Level[] = [];
+  for (const c of conditions) {
+    const level = c.level.evaluate(params);
+    const h = c.hysteresis.evaluate(params);
+    if (level === undefined || h === undefined) continue;
+    conds.push(c);
+    levels.push({ tier: c.tier, component: c.component, op: c.op, level, clearLevel: c.op === 'above' ? level - h : level + h, forMs: c.forMs, clearForMs: c.clearForMs });
+  }
+  return { conds, levels };
+}
+
+/** How much history a signal needs: its longest window. */
+export const spanOf = (s: SignalSpec): number =>
+  s.kind === 'value' ? 0 : s.kind === 'accumulation' ? Math.max(...s.windowsMs) : s.windowMs;
+
+export type SeriesOutcome =
+  | { kind: 'stepped'; decision?: Decision }
+  /** Older than the newest reading but within the lateness: it amends the windows only. */
+  | { kind: 'amended' }
+  | { kind: 'duplicate' }
+  | { kind: 'late'; byMs: number };
+
+export class SeriesBinding {
+  readonly key: string;
+  private readonly trackers: Record<Mode, SignalTracker>;
+  private readonly resolved: Record<Mode, Resolved>;
+  /** Event time of the newest reading taken. */
+  head = Number.MIN_SAFE_INTEGER;
+  state: LadderBindingState;
+  /** The values behind the last decision, for a step down the hold deferred. Memory only. */
+  lastDecision?: Decision;
+
+  constructor(
+    readonly rule: SeriesRule,
+    readonly station: Station,
+    private mode: Mode,
+    saved?: StateRow,
+  ) {
+    this.key = `${rule.id}|${station.id}`;
+    const normal = createTracker(rule.variants.normal.signal);
+    const same = JSON.stringify(rule.variants.normal.signal) === JSON.stringify(rule.variants.emergency.signal);
+    this.trackers = { normal, emergency: same ? normal : createTracker(rule.variants.emergency.signal) };
+    this.resolved = {
+      normal: resolveLevels(rule.variants.normal.conditions, station.params),
+      emergency: resolveLevels(rule.variants.emergency.conditions, station.params),
+    };
+    const state = saved?.ruleHash === rule.hash ? (saved.state as LadderBindingState) : undefined;
+    this.state = state && state.ladder.latches.length === this.levels.length ? state : { ladder: initialLadder(this.levels), life: idle };
+  }
+
+  get levels(): Level[] {
+    return this.resolved[this.mode].levels;
+  }
+
+  get conds(): TierCondition[] {
+    return this.resolved[this.mode].conds;
+  }
+
+  get signal(): SignalSpec {
+    return this.rule.variants[this.mode].signal;
+  }
+
+  /** True when no mode gives this station a tier: the binding is dropped. */
+  get empty(): boolean {
+    return MODES.every((m) => this.resolved[m].levels.length === 0);
+  }
+
+  /** History the windows need at start, beyond the newest reading. */
+  get span(): number {
+    return Math.max(spanOf(this.rule.variants.normal.signal), spanOf(this.rule.variants.emergency.signal)) + this.rule.options.latenessMs;
+  }
+
+  setMode(mode: Mode): void {
+    if (mode === this.mode) return;
+    this.state = { ...this.state, ladder: realign(this.levels, this.state.ladder, this.resolved[mode].levels) };
+    this.mode = mode;
+  }
+
+  private each(f: (t: SignalTracker) => void): void {
+    f(this.trackers.normal);
+    if (this.trackers.emergency !== this.trackers.normal) f(this.trackers.emergency);
+  }
+
+  /** History read back at start: fills the windows, decides nothing. */
+  warm(r: Reading): void {
+    if (r.ts > this.head) {
+      this.each((t) => t.push(r));
+      this.head = r.ts;
+    } else if (r.ts < this.head) this.each((t) => t.insert(r));
+  }
+
+  step(r: Reading): SeriesOutcome {
+    if (r.ts === this.head) return { kind: 'duplicate' };
+    if (r.ts < this.head) {
+      const byMs = this.head - r.ts;
+      if (byMs > this.rule.options.latenessMs) return { kind: 'late', byMs };
+      this.each((t) => t.insert(r));
+      return { kind: 'amended' };
+    }
+    this.head = r.ts;
+    let signal: number[] = [];
+    const current = this.trackers[this.mode];
+    this.each((t) => {
+      const s = t.push(r);
+      if (t === current) signal = s;
+    });
+    const step = stepLadder(this.levels, this.state.ladder, r.ts, signal);
+    // The ladder checks order too; the head above already keeps it from refusing.
+    if (!step.applied) return { kind: 'duplicate' };
+    this.state = { ...this.state, ladder: step.state };
+    if (step.decision) this.lastDecision = step.decision;
+    return { kind: 'stepped', ...(step.decision && { decision: step.decision }) };
+  }
+
+  /** The tier the ladder proposes now. */
+  get proposed(): Level['tier'] | null {
+    const i = this.state.ladder.latches.findLastIndex((l) => l.on);
+    return i < 0 ? null : this.levels[i]!.tier;
+  }
+}

@@ -1,0 +1,85 @@
+// The deadman: a series that has said nothing for a fixed time, or for k times its own reporting
+// interval (the median of its recent gaps, learned from the data), raises a "station silent"
+// warning; the next reading lifts it. A station that never reported is silent since the engine
+// started watching it. Silence is measured against the injected clock, the only clock rules use.
+import { idle, type LifecycleState } from '../alerting/lifecycle.ts';
+import { formatDuration } from './duration.ts';
+import type { Mode, StaleRule, StaleTier } from '../rules/rule.ts';
+import type { Station } from './station.ts';
+import type { StateRow } from './store/store.ts';
+import { tierRank, type Tier } from './tiers.ts';
+import type { Reading } from './warning.ts';
+
+/** Gaps kept to learn the reporting interval from. */
+const GAPS = 9;
+/** Gaps needed before the learned interval replaces the assumed one. */
+const LEARNED_AFTER = 3;
+/** History read back at start to learn intervals from. */
+export const STALE_LEARN_MS = 24 * 3_600_000;
+
+export interface Silent {
+  tier: Tier | null;
+  /** When the deciding tier's silence was reached: the event time of the warning. */
+  at: number;
+  condition: string;
+}
+
+export class StaleBinding {
+  readonly key: string;
+  /** Event time of the last reading, or when watching began. */
+  lastTs: number;
+  last?: Reading;
+  private gaps: number[] = [];
+  state: { life: LifecycleState };
+
+  constructor(
+    readonly rule: StaleRule,
+    readonly station: Station,
+    watchingSince: number,
+    saved?: StateRow,
+  ) {
+    this.key = `${rule.id}|${station.id}`;
+    this.lastTs = watchingSince;
+    this.state = saved?.ruleHash === rule.hash ? (saved.state as { life: LifecycleState }) : { life: idle };
+  }
+
+  /** The reporting interval: learned (median gap) once there are enough gaps, else the rule's. */
+  interval(mode: Mode): number | undefined {
+    if (this.gaps.length < LEARNED_AFTER) return this.rule.variants[mode].intervalMs;
+    const sorted = [...this.gaps].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)]!;
+  }
+
+  /** Take a reading; true when it is new (it ends any silence). */
+  see(r: Reading): boolean {
+    if (this.last && r.ts <= this.last.ts) return false;
+    if (this.last) this.gaps = [...this.gaps.slice(1 - GAPS), r.ts - this.last.ts];
+    this.last = r;
+    this.lastTs = Math.max(this.lastTs, r.ts);
+    return true;
+  }
+
+  private limit(t: StaleTier, mode: Mode): number | undefined {
+    if (t.afterMs !== undefined) return t.afterMs;
+    const i = this.interval(mode);
+    return i === undefined ? undefined : t.missed! * i;
+  }
+
+  private describe(t: StaleTier, limit: number, mode: Mode): string {
+    const why = t.afterMs !== undefined ? `after ${formatDuration(t.afterMs)}` : `${t.missed} × ${this.gaps.length >= LEARNED_AFTER ? 'learned' : 'assumed'} interval ${formatDuration(this.interval(mode)!)}`;
+    const since = this.last ? 'no reading' : 'no reading ever';
+    return `${since} of ${this.rule.match.metric} for ${formatDuration(limit)} (${t.tier}: ${why})`;
+  }
+
+  /** The highest tier whose silence has been reached by clock time `now`. */
+  silent(now: number, mode: Mode): Silent {
+    let found: Silent = { tier: null, at: now, condition: '' };
+    for (const t of this.rule.variants[mode].tiers) {
+      const limit = this.limit(t, mode);
+      if (limit !== undefined && now - this.lastTs >= limit && tierRank(t.tier) > tierRank(found.tier)) {
+        found = { tier: t.tier, at: this.lastTs + limit, condition: this.describe(t, limit, mode) };
+      }
+    }
+    return found;
+  }
+}
