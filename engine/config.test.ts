@@ -18,6 +18,8 @@ test('defaults fill what is left out, and paths resolve against the config file'
         source: { kind: 'nats', url: 'nats://127.0.0.1:4222', durable: 'seed-engine' },
         sinks: { console: true },
         batch: {},
+        tickMs: 15_000,
+        watchRules: true,
       },
       errors: [],
     });

@@ -16,6 +16,12 @@ const schema = z.strictObject({
   }),
   sinks: z.strictObject({ jsonl: z.string().optional(), console: z.boolean().default(true) }).prefault({}),
   batch: z.strictObject({ maxSize: z.number().int().positive().optional(), maxWaitMs: z.number().int().positive().optional() }).prefault({}),
+  /** How often the clock is read for stale rules, holds and renotification. */
+  tickMs: z.number().int().positive().default(15_000),
+  /** The HTTP API (mode, active warnings, rules); off unless a port is given. Loopback by default. */
+  http: z.strictObject({ port: z.number().int().min(0).max(65535), host: z.string().default('127.0.0.1') }).optional(),
+  /** Watch the rules directory and swap in a changed set that validates. */
+  watchRules: z.boolean().default(true),
 });
 
 export type Config = z.output<typeof schema>;

@@ -45,6 +45,8 @@ export interface EngineOptions {
   startAfterSeq?: number;
   /** How often the clock is read for stale rules, holds and renotification, ms (default 15 s; 0: never). */
   tickMs?: number;
+  /** The clock rules read (default the scheduler's); a replay at speed passes its simulated time. */
+  clock?: () => number;
 }
 
 /** Operator actions, applied between batches so a batch never sees half of a change. */
@@ -90,7 +92,7 @@ class Engine {
   ) {}
 
   get now(): number {
-    return (this.opts.scheduler ?? asyncScheduler).now();
+    return this.opts.clock ? this.opts.clock() : (this.opts.scheduler ?? asyncScheduler).now();
   }
 
   async run(step: Step): Promise<BatchReport> {
@@ -165,7 +167,7 @@ export async function startEngine(
     restored: checkpoint?.states ?? [],
     ...(checkpoint && { lastTimes: checkpoint.lastTimes }),
     ...(mode && { mode }),
-    now: scheduler.now(),
+    now: opts.clock ? opts.clock() : scheduler.now(),
   });
   await warm(evaluator, opts.store);
   const engine = new Engine(evaluator, source.name, opts);

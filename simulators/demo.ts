@@ -98,8 +98,11 @@ async function main(): Promise<number> {
     clearStatus();
     out(line);
   });
-  const { reports, evaluator } = await startEngine(bus.source, rules.rules, registry.stations, {
+  let simNow = start;
+  const { reports, evaluator } = await startEngine(bus.source, rules, registry.stations, {
     store,
+    // Stale rules and holds read the simulated clock, which runs at the replay's speed.
+    clock: () => simNow,
     publisher: bus.publisher,
     sinks: [timeline, jsonlSink(jsonlPath), ...(args.nats ? [busSink(bus.publisher)] : [])],
     ...(bus.startAfterSeq !== undefined && { startAfterSeq: bus.startAfterSeq }),
@@ -107,7 +110,6 @@ async function main(): Promise<number> {
 
   const batches: BatchReport[] = [];
   let published = 0;
-  let simNow = start;
   const status = () => {
     if (!tty) return;
     const pct = Math.round(((simNow - start) / (end - start)) * 100);

@@ -66,6 +66,7 @@ function* readings(count: number, t0: number): Generator<Observation> {
 const nullStore: Store = {
   commit: () => Promise.resolve(),
   range: () => Promise.resolve([]),
+  scan: () => ({ [Symbol.asyncIterator]: async function* () {} }),
   warnings: () => Promise.resolve([]),
   deadLetters: () => Promise.resolve([]),
   audit: () => Promise.resolve([]),

@@ -193,6 +193,33 @@ export async function openDuckDbStore(path: string): Promise<Store> {
         ).map(toObservation),
       ),
 
+    scan: (from, to) => ({
+      async *[Symbol.asyncIterator]() {
+        // Its own connection: a long replay must not hold up the reader other queries queue on.
+        const db = await instance.connect();
+        try {
+          const result = await db.stream(
+            `SELECT domain, station, metric, ${ms('ts')} AS ts, value, unit, quality FROM observations
+             WHERE ts >= $1 AND ts < $2 AND value IS NOT NULL AND quality IN ('reliable', 'doubtful')
+               AND (source IS NULL OR source NOT LIKE 'derived:%') ORDER BY ts, rowid`,
+            [bound(from), bound(to)],
+          );
+          for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+            const [domain, station, metric, ts, value, unit, quality] = chunk.getColumns() as [string[], string[], string[], number[], number[], (string | null)[], Quality[]];
+            const out: Observation[] = new Array<Observation>(chunk.rowCount);
+            for (let i = 0; i < chunk.rowCount; i++) {
+              const o: Observation = { domain: domain[i]!, station: station[i]!, metric: metric[i]!, ts: ts[i]!, value: value[i]!, quality: quality[i]! };
+              if (unit[i] !== null) o.unit = unit[i]!;
+              out[i] = o;
+            }
+            yield out;
+          }
+        } finally {
+          db.closeSync();
+        }
+      },
+    }),
+
     warnings: (query: WarningQuery = {}) =>
       read(async () => {
         const where: string[] = [];

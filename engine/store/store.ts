@@ -64,6 +64,12 @@ export interface Store {
   commit(batch: CommitBatch): Promise<void>;
   /** Observations of one series (seriesKey) with from <= ts < to, in time order. */
   range(series: string, from: number, to: number): Promise<Observation[]>;
+  /**
+   * Measured usable readings (reliable or doubtful, with a value; derived series left out) with
+   * from <= ts < to, across all series in time order (ties in arrival order), in chunks: what a
+   * backtest replays.
+   */
+  scan(from: number, to: number): AsyncIterable<Observation[]>;
   warnings(query?: WarningQuery): Promise<WarningEvent[]>;
   deadLetters(): Promise<DeadLetter[]>;
   /** The audit trail, oldest first, optionally of one action. */

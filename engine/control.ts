@@ -1,0 +1,54 @@
+// Operator requests to a running engine, the same over NATS request/reply and HTTP: read and
+// switch the mode (平时 normal / 战时 emergency, recorded with who and why), list active warnings
+// and the rules in force. Requests are validated; a bad one gets a clear error, never a crash.
+import { z } from 'zod';
+import { MODES } from '../rules/rule.ts';
+import type { Evaluator } from './evaluator.ts';
+import type { EngineControl } from './pipeline.ts';
+
+export const CONTROL_SUBJECTS = {
+  mode: 'seed.mode.get',
+  setMode: 'seed.mode.set',
+  active: 'seed.warnings.active',
+  rules: 'seed.rules.list',
+  /** Published when a changed rule set is rejected: file:line:column errors. */
+  ruleErrors: 'seed.rules.errors',
+} as const;
+
+const modeRequest = z.strictObject({ mode: z.enum(MODES), by: z.string().min(1), reason: z.string().min(1) });
+
+export type ControlReply = { ok: true; [k: string]: unknown } | { ok: false; error: string };
+
+export interface Controls {
+  evaluator: Evaluator;
+  control: EngineControl;
+}
+
+export function getMode({ evaluator }: Controls): ControlReply {
+  return { ok: true, mode: evaluator.currentMode };
+}
+
+export async function setMode({ evaluator, control }: Controls, body: unknown): Promise<ControlReply> {
+  const parsed = modeRequest.safeParse(body);
+  if (!parsed.success) return { ok: false, error: `expected {"mode": "normal"|"emergency", "by": "<who>", "reason": "<why>"}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}` };
+  const { mode, by, reason } = parsed.data;
+  const before = evaluator.currentMode;
+  await control.setMode(mode, by, reason);
+  return { ok: true, mode, previous: before };
+}
+
+export const activeWarnings = ({ evaluator }: Controls): ControlReply => ({ ok: true, active: evaluator.active() });
+
+export const listRules = ({ evaluator }: Controls): ControlReply => ({
+  ok: true,
+  rules: evaluator.rules.map((r) => ({ id: r.id, kind: r.kind, domain: r.domain, hash: r.hash, source: r.source })),
+});
+
+/** JSON text → value, or a reply saying what is wrong with it. */
+export function parseBody(text: string): { body?: unknown; error?: ControlReply } {
+  try {
+    return { body: text.trim() ? (JSON.parse(text) as unknown) : {} };
+  } catch (e) {
+    return { error: { ok: false, error: `body is not JSON: ${e instanceof Error ? e.message : String(e)}` } };
+  }
+}
