@@ -65,8 +65,13 @@ export async function backtest(store: Store, book: RuleBook, stations: ReadonlyM
   const events: WarningEvent[] = [];
   let observations = 0;
   let nextTick = Math.floor(opts.from / tickMs) * tickMs + tickMs;
+  // Ticks that pass with no reading between them are one tick at the last of them: what a tick
+  // raises is stamped with its own due time (a silence's deadline, a hold's end), not the tick's.
   const tickUntil = (t: number): void => {
-    for (; nextTick <= t; nextTick += tickMs) events.push(...evaluator.tick(nextTick));
+    if (nextTick > t) return;
+    const last = nextTick + Math.floor((t - nextTick) / tickMs) * tickMs;
+    events.push(...evaluator.tick(last));
+    nextTick = last + tickMs;
   };
   for await (const chunk of store.scan(opts.from, opts.to)) {
     for (const obs of chunk) {

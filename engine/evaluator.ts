@@ -4,7 +4,7 @@
 // changed. Clock ticks raise silences, end holds and renotify. One state per (rule, entity), advanced
 // only through pure reducers, so it can be checkpointed, restored and replayed.
 import { holdEnds, renotify, stepLifecycle, type LifecycleState, type LifecycleStep } from '../alerting/lifecycle.ts';
-import { stepLadder, type Decision } from '../rules/latch.ts';
+import { realign, stepLadder, type Decision, type Level } from '../rules/latch.ts';
 import { appliesTo, type CompoundRule, type Mode, type QualityGate, type Rule, type SeriesRule, type Silence, type StaleRule } from '../rules/rule.ts';
 import { compoundLevels, compoundSignal, compoundState, type Scope } from './compound.ts';
 import { derive, derivedFunction } from './derived.ts';
@@ -125,6 +125,22 @@ class Index {
     const seen = new Set<string>();
     for (const rule of book.rules) if (rule.kind === 'compound') visit(rule, seen);
     for (const gate of book.gates ?? []) push(this.gates, metricKey(gate.domain, gate.match.metric), gate);
+    // Inhibitors before the rules they inhibit: a warning raised by the same reading as its
+    // inhibitor's is held back whatever the order of the rule files.
+    for (const [key, list] of this.series) {
+      const ordered: SeriesRule[] = [];
+      const visit = (r: SeriesRule, open: Set<SeriesRule>): void => {
+        if (ordered.includes(r) || open.has(r)) return;
+        open.add(r);
+        for (const i of this.inhibitors.get(r.id) ?? []) {
+          const j = list.find((x) => x === i);
+          if (j) visit(j, open);
+        }
+        ordered.push(r);
+      };
+      for (const r of list) visit(r, new Set());
+      this.series.set(key, ordered);
+    }
   }
 }
 
@@ -142,6 +158,8 @@ export class Evaluator {
   private readonly quality = new Map<string, { limits: Limits; state: QualityState } | null>();
   private readonly units = new Map<string, string>();
   private readonly suppressed = new Set<string>();
+  /** Inhibitors that changed tier in the current step; what they held back is looked at when the step is done. */
+  private readonly releases: { rule: Rule; entity: string; at: number }[] = [];
   private readonly dirty = new Set<Binding>();
   /** Series whose windows wait for history from the store. */
   private readonly cold = new Set<string>();
@@ -177,6 +195,10 @@ export class Evaluator {
   /** Bind every series known from the store, and every registry station a stale rule watches. */
   private bindKnown(): void {
     for (const key of this.lastTimes.keys()) this.bind(key);
+    this.bindRegistry();
+  }
+
+  private bindRegistry(): void {
     for (const rules of this.index.stale.values()) {
       for (const rule of rules) {
         for (const station of this.stations.values()) {
@@ -190,25 +212,35 @@ export class Evaluator {
     return this.stations.get(id) ?? unknownStation(id, domain);
   }
 
+  /** Event time of the newest usable reading of a series: seen here, else as the store said at start. */
+  private lastTime(key: string): number | undefined {
+    return this.latest.get(key)?.ts ?? this.lastTimes.get(key);
+  }
+
   /** Create the bindings of one series that do not exist yet; those that need history go cold. */
   private bind(key: string): void {
     const [domain, stationId, metric] = key.split('.') as [string, string, string];
     const station = this.stationOf(stationId, domain);
     const mk = metricKey(domain, metric);
-    const last = this.lastTimes.get(key);
+    // Not just the store's word at start: after a hot swap, new rules need history up to now.
+    const last = this.lastTime(key);
     const series = this.series.get(key) ?? [];
-    for (const rule of this.index.series.get(mk) ?? []) {
-      if (series.some((b) => b.rule === rule) || !appliesTo(rule.match, station)) continue;
+    const rules = this.index.series.get(mk) ?? [];
+    for (const rule of rules) {
+      // By id: after a hot swap a kept binding holds the old (same-hash) rule object.
+      if (series.some((b) => b.rule.id === rule.id) || !appliesTo(rule.match, station)) continue;
       const b = new SeriesBinding(rule, station, this.mode, this.restored.get(`${rule.id}|${station.id}`));
       if (b.empty) continue;
       series.push(b);
       if (b.span > rule.options.latenessMs && last !== undefined) this.cold.add(key);
       else if (last !== undefined) b.head = last;
     }
-    this.series.set(key, series);
+    // In the index's order (inhibitors first), also when a hot swap adds bindings to kept ones.
+    const rank = (b: SeriesBinding): number => rules.findIndex((r) => r.id === b.rule.id);
+    this.series.set(key, series.sort((a, b) => rank(a) - rank(b)));
     const stale = this.stale.get(key) ?? [];
     for (const rule of this.index.stale.get(mk) ?? []) {
-      if (stale.some((b) => b.rule === rule) || !appliesTo(rule.match, station)) continue;
+      if (stale.some((b) => b.rule.id === rule.id) || !appliesTo(rule.match, station)) continue;
       stale.push(new StaleBinding(rule, station, last ?? this.startedAt, this.restored.get(`${rule.id}|${station.id}`)));
       if (last !== undefined) this.cold.add(key);
     }
@@ -218,7 +250,7 @@ export class Evaluator {
   /** Series whose windows need history read back from the store, and from when. */
   history(): { series: string; from: number; to: number }[] {
     return [...this.cold].map((series) => {
-      const to = this.lastTimes.get(series) ?? 0;
+      const to = this.lastTime(series) ?? 0;
       const span = Math.max(...(this.series.get(series) ?? []).map((b) => b.span), (this.stale.get(series) ?? []).length ? STALE_LEARN_MS : 0);
       return { series, from: to - span, to };
     });
@@ -237,7 +269,7 @@ export class Evaluator {
   /** History has been fed: cold series take up where the store says they were. */
   warmed(): void {
     for (const key of this.cold) {
-      const last = this.lastTimes.get(key);
+      const last = this.lastTime(key);
       if (last !== undefined) for (const b of this.series.get(key) ?? []) b.head = Math.max(b.head, last);
     }
     this.cold.clear();
@@ -280,6 +312,7 @@ export class Evaluator {
     const touched = new Set<string>();
     this.evaluate(obs, out, touched);
     this.runCompounds(touched, obs.ts, out.events);
+    this.release(out.events, touched);
     return out;
   }
 
@@ -368,7 +401,7 @@ export class Evaluator {
     const event = buildEvent({ rule: b.rule, station: b.station, entity, kind: s.kind, tier: s.state.tier, previousTier: s.kind === 'renotified' ? s.state.tier : prior.tier, at: s.at!, issuedAt: s.state.issuedAt ?? prior.issuedAt ?? s.at!, mode: this.mode, evidence, unit, ...(label && { label }) });
     this.suppress(event);
     events.push(event);
-    if (s.kind !== 'renotified') this.released(b.rule, entity, s.at!, events, touched);
+    if (s.kind !== 'renotified' && b.rule.options.inhibits.length) this.releases.push({ rule: b.rule, entity, at: s.at! });
   }
 
   private setCurrent(rule: string, entity: string, tier: Tier | null, touched: Set<string>): void {
@@ -379,11 +412,15 @@ export class Evaluator {
     touched.add(`r|${rule}|${entity}`);
   }
 
-  /** Inhibition (a rule at an equal or higher tier for the same entity), then silences. Red is never muted. */
+  /**
+   * Inhibition (a rule at an equal or higher tier for the same entity), then silences. Red is never
+   * muted, and inhibition never holds back a lift: a warning announced before its inhibitor came up
+   * must be seen to end.
+   */
   private suppress(e: WarningEvent): void {
     const key = `${e.rule.id}|${e.entity}`;
     const rank = tierRank(e.tier ?? e.previousTier);
-    for (const r of this.index.inhibitors.get(e.rule.id) ?? []) {
+    for (const r of e.tier === null ? [] : (this.index.inhibitors.get(e.rule.id) ?? [])) {
       const t = this.current.get(r.id)?.get(e.entity) ?? null;
       if (t !== null && tierRank(t) >= rank) {
         e.suppressed = { by: 'inhibition', id: r.id, reason: `${r.title} is at ${tierLabel(t)} for ${e.entity}` };
@@ -401,7 +438,14 @@ export class Evaluator {
     else this.suppressed.delete(key);
   }
 
-  /** When an inhibiting rule steps down, warnings it held back that are still in force are announced. */
+  /**
+   * Once a step is done (so a rule lifted by the same reading is not reminded of first): warnings
+   * held back by an inhibitor that stepped down and that are still in force are announced.
+   */
+  private release(events: WarningEvent[], touched: Set<string>): void {
+    for (const r of this.releases.splice(0)) this.released(r.rule, r.entity, r.at, events, touched);
+  }
+
   private released(rule: Rule, entity: string, at: number, events: WarningEvent[], touched: Set<string>): void {
     for (const target of rule.options.inhibits) {
       if (!this.suppressed.has(`${target}|${entity}`)) continue;
@@ -473,6 +517,10 @@ export class Evaluator {
       const entities = new Set<string>();
       for (const t of touched) {
         const [kind, name, entity] = t.split('|') as [string, string, string];
+        if (kind === 'c') {
+          if (name === rule.id) entities.add(entity);
+          continue;
+        }
         if (!(kind === 'r' ? refs.rules : refs.metrics).has(name)) continue;
         const target = rule.scope === 'entity' ? entity : this.regionOf(entity)?.slice(0, rule.regionDigits);
         if (target) entities.add(target);
@@ -521,7 +569,11 @@ export class Evaluator {
       if (!s.kind) continue;
       this.advance(b, life.tier, s.at!, events, touched, () => ({ evidence: { metric: 'rule' in b && b.rule.kind !== 'compound' ? b.rule.match.metric : 'compound', condition: `${tierLabel(life.tier)} in force since ${formatShort(life.issuedAt!)}; reminder every ${formatDuration(b.rule.options.renotifyMs)}`, readings: [] }, unit: '' }), s);
     }
+    // A compound dwell (for, clear.for) over tiers that stay put would wait for a change that never
+    // comes: compounds in the middle of one are looked at again on the clock.
+    for (const b of this.compounds.values()) if (b.state.ladder.latches.some((l) => l.run)) touched.add(`c|${b.rule.id}|${b.entity}`);
     this.runCompounds(touched, now, events);
+    this.release(events, touched);
     return events;
   }
 
@@ -541,6 +593,13 @@ export class Evaluator {
   setMode(mode: Mode): void {
     if (mode === this.mode) return;
     for (const list of this.series.values()) for (const b of list) b.setMode(mode);
+    // A compound ladder has one latch per tier of the mode's table, and the tables may differ:
+    // carry latches over by tier (components are table positions, so they are not compared).
+    const byTier = (levels: Level[]): Level[] => levels.map((l) => ({ ...l, component: 0 }));
+    for (const b of this.compounds.values()) {
+      b.state = { ...b.state, ladder: realign(byTier(compoundLevels(b.rule, this.mode)), b.state.ladder, byTier(compoundLevels(b.rule, mode))) };
+      this.dirty.add(b);
+    }
     this.mode = mode;
   }
 
@@ -558,6 +617,8 @@ export class Evaluator {
       const change = next.byId.has(b.rule.id) ? `rule ${b.rule.id} changed; it judges afresh from here` : `rule ${b.rule.id} was removed`;
       if (b.state.life.tier !== null) this.advance(b, null, at, events, touched, () => ({ evidence: { metric: 'rule', condition: change, readings: [] }, unit: '' }), { state: { tier: null }, kind: 'lifted', at });
       this.dirty.delete(b);
+      // The checkpoint read at start is out of date for it: a later change back must start afresh.
+      this.restored.delete(b.key);
       return false;
     };
     for (const [key, list] of this.series) this.series.set(key, list.filter(keep));
@@ -570,7 +631,10 @@ export class Evaluator {
       this.bind(key);
       if (this.series.get(key)!.length > before && (this.series.get(key)!.some((b) => b.span > b.rule.options.latenessMs))) this.cold.add(key);
     }
+    // A new stale rule watches registry stations that never reported, too.
+    this.bindRegistry();
     this.runCompounds(touched, at, events);
+    this.release(events, touched);
     return events;
   }
 
