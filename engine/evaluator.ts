@@ -161,6 +161,10 @@ export class Evaluator {
   /** Inhibitors that changed tier in the current step; what they held back is looked at when the step is done. */
   private readonly releases: { rule: Rule; entity: string; at: number }[] = [];
   private readonly dirty = new Set<Binding>();
+  /** What a step touched, for compound rules: one set, cleared per reading. */
+  private readonly touched = new Set<string>();
+  /** Bindings the clock can move: a step down held back, or a warning to renotify. */
+  private readonly timed = new Set<Binding>();
   /** Series whose windows wait for history from the store. */
   private readonly cold = new Set<string>();
   private readonly lastTimes: ReadonlyMap<string, number>;
@@ -232,6 +236,7 @@ export class Evaluator {
       const b = new SeriesBinding(rule, station, this.mode, this.restored.get(`${rule.id}|${station.id}`));
       if (b.empty) continue;
       series.push(b);
+      this.watchClock(b);
       if (b.span > rule.options.latenessMs && last !== undefined) this.cold.add(key);
       else if (last !== undefined) b.head = last;
     }
@@ -241,7 +246,9 @@ export class Evaluator {
     const stale = this.stale.get(key) ?? [];
     for (const rule of this.index.stale.get(mk) ?? []) {
       if (stale.some((b) => b.rule.id === rule.id) || !appliesTo(rule.match, station)) continue;
-      stale.push(new StaleBinding(rule, station, last ?? this.startedAt, this.restored.get(`${rule.id}|${station.id}`)));
+      const b = new StaleBinding(rule, station, last ?? this.startedAt, this.restored.get(`${rule.id}|${station.id}`));
+      stale.push(b);
+      this.watchClock(b);
       if (last !== undefined) this.cold.add(key);
     }
     this.stale.set(key, stale);
@@ -275,8 +282,7 @@ export class Evaluator {
     this.cold.clear();
   }
 
-  private gate(obs: Observation): { obs: Observation; reasons?: string[] } {
-    const key = seriesKey(obs);
+  private gate(obs: Observation, key: string): { obs: Observation; reasons?: string[] } {
     let entry = this.quality.get(key);
     if (entry === undefined) {
       const station = this.stationOf(obs.station, obs.domain);
@@ -306,24 +312,25 @@ export class Evaluator {
   }
 
   step(input: Observation): StepResult {
-    const { obs, reasons } = this.gate(input);
+    const key = seriesKey(input);
+    const { obs, reasons } = this.gate(input, key);
     const out: StepResult = { obs, events: [], derived: [], ...(reasons && { qualityReasons: reasons }) };
     if (obs.value === undefined || !isUsable(obs)) return out;
-    const touched = new Set<string>();
-    this.evaluate(obs, out, touched);
+    const touched = this.touched;
+    touched.clear();
+    this.evaluate(obs, key, out, touched);
     this.runCompounds(touched, obs.ts, out.events);
     this.release(out.events, touched);
     return out;
   }
 
-  private evaluate(obs: Observation, out: StepResult, touched: Set<string>): void {
-    const key = seriesKey(obs);
+  private evaluate(obs: Observation, key: string, out: StepResult, touched: Set<string>): void {
     if (!this.series.has(key)) this.bind(key);
     const r = { ts: obs.ts, value: obs.value! };
     const previous = this.latest.get(key);
     if (!previous || previous.ts <= r.ts) this.latest.set(key, r);
-    if (obs.unit) this.units.set(key, obs.unit);
-    touched.add(`m|${metricKey(obs.domain, obs.metric)}|${obs.station}`);
+    if (obs.unit && this.units.get(key) !== obs.unit) this.units.set(key, obs.unit);
+    if (this.index.compounds.length) touched.add(`m|${metricKey(obs.domain, obs.metric)}|${obs.station}`);
     for (const b of this.series.get(key)!) {
       const latches = b.state.ladder.latches;
       const outcome = b.step(r);
@@ -362,7 +369,7 @@ export class Evaluator {
     if (!reading || (this.latest.get(key)?.ts ?? -Infinity) >= reading.ts) return;
     const derived: Observation = { domain: obs.domain, station: obs.station, metric: rule.match.metric, ts: reading.ts, value: reading.value, quality: obs.quality, source: `derived:${d.function}`, ...(obs.unit && { unit: obs.unit }) };
     out.derived.push(derived);
-    this.evaluate(derived, out, touched);
+    this.evaluate(derived, key, out, touched);
   }
 
   private seriesEvidence(b: SeriesBinding, d: Decision | undefined): { evidence: Evidence; unit: string; label?: string } {
@@ -393,6 +400,7 @@ export class Evaluator {
     if (s.state !== prior) {
       b.state = { ...b.state, life: s.state };
       this.dirty.add(b);
+      this.watchClock(b);
     }
     if (!s.kind) return;
     const entity = 'entity' in b ? b.entity : b.station.id;
@@ -402,6 +410,13 @@ export class Evaluator {
     this.suppress(event);
     events.push(event);
     if (s.kind !== 'renotified' && b.rule.options.inhibits.length) this.releases.push({ rule: b.rule, entity, at: s.at! });
+  }
+
+  /** Ticks look only at bindings the clock can move, not at every binding. */
+  private watchClock(b: Binding): void {
+    const life = b.state.life;
+    if (life.pendingAt !== undefined || (life.tier !== null && b.rule.options.renotifyMs > 0)) this.timed.add(b);
+    else this.timed.delete(b);
   }
 
   private setCurrent(rule: string, entity: string, tier: Tier | null, touched: Set<string>): void {
@@ -499,6 +514,7 @@ export class Evaluator {
       const station = rule.scope === 'entity' ? this.stationOf(entity, rule.domain) : this.regionStation(entity);
       b = { key, rule, entity, station, state: compoundState(rule, this.mode, this.restored.get(key)) };
       this.compounds.set(key, b);
+      this.watchClock(b);
     }
     return b;
   }
@@ -556,14 +572,14 @@ export class Evaluator {
         this.advance(b, s.tier, s.at, events, touched, () => ({ evidence: { metric: b.rule.match.metric, condition: s.condition, readings: b.last ? [b.last] : [] }, unit: '', label: 'last reading' }));
       }
     }
-    for (const b of this.all()) {
+    for (const b of [...this.timed]) {
       if (!isLadder(b)) continue;
       const end = holdEnds(b.state.life, b.rule.options.holdMs);
       if (end === undefined || end > now) continue;
       const proposed = b instanceof SeriesBinding ? b.proposed : this.ladderTier(b);
       this.advance(b, proposed, now, events, touched, () => (b instanceof SeriesBinding ? this.seriesEvidence(b, b.lastDecision) : { evidence: { metric: 'compound', condition: `hold of ${formatDuration(b.rule.options.holdMs)} ended`, readings: [] }, unit: '' }));
     }
-    for (const b of this.all()) {
+    for (const b of [...this.timed]) {
       const life: LifecycleState = b.state.life;
       const s = renotify(life, now, b.rule.options.renotifyMs);
       if (!s.kind) continue;
@@ -617,6 +633,7 @@ export class Evaluator {
       const change = next.byId.has(b.rule.id) ? `rule ${b.rule.id} changed; it judges afresh from here` : `rule ${b.rule.id} was removed`;
       if (b.state.life.tier !== null) this.advance(b, null, at, events, touched, () => ({ evidence: { metric: 'rule', condition: change, readings: [] }, unit: '' }), { state: { tier: null }, kind: 'lifted', at });
       this.dirty.delete(b);
+      this.timed.delete(b);
       // The checkpoint read at start is out of date for it: a later change back must start afresh.
       this.restored.delete(b.key);
       return false;

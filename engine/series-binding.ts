@@ -43,6 +43,8 @@ export type SeriesOutcome =
   | { kind: 'duplicate' }
   | { kind: 'late'; byMs: number };
 
+const STEPPED: SeriesOutcome = { kind: 'stepped' };
+
 export class SeriesBinding {
   readonly key: string;
   private readonly trackers: Record<Mode, SignalTracker>;
@@ -121,18 +123,18 @@ export class SeriesBinding {
       return { kind: 'amended' };
     }
     this.head = r.ts;
-    let signal: number[] = [];
-    const current = this.trackers[this.mode];
-    this.each((t) => {
-      const s = t.push(r);
-      if (t === current) signal = s;
-    });
+    const { normal, emergency } = this.trackers;
+    const ns = normal.push(r);
+    const es = emergency === normal ? ns : emergency.push(r);
+    const signal = this.mode === 'normal' ? ns : es;
     const step = stepLadder(this.levels, this.state.ladder, r.ts, signal);
     // The ladder checks order too; the head above already keeps it from refusing.
     if (!step.applied) return { kind: 'duplicate' };
-    this.state = { ...this.state, ladder: step.state };
-    if (step.decision) this.lastDecision = step.decision;
-    return { kind: 'stepped', ...(step.decision && { decision: step.decision }) };
+    // No object spreads on this path: it runs for every reading of every bound rule.
+    this.state = { ladder: step.state, life: this.state.life };
+    if (!step.decision) return STEPPED;
+    this.lastDecision = step.decision;
+    return { kind: 'stepped', decision: step.decision };
   }
 
   /** The tier the ladder proposes now. */

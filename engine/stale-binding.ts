@@ -29,7 +29,8 @@ export class StaleBinding {
   /** Event time of the last reading, or when watching began. */
   lastTs: number;
   last?: Reading;
-  private gaps: number[] = [];
+  private readonly gaps: number[] = [];
+  private learned?: number;
   state: { life: LifecycleState };
 
   constructor(
@@ -46,14 +47,22 @@ export class StaleBinding {
   /** The reporting interval: learned (median gap) once there are enough gaps, else the rule's. */
   interval(mode: Mode): number | undefined {
     if (this.gaps.length < LEARNED_AFTER) return this.rule.variants[mode].intervalMs;
-    const sorted = [...this.gaps].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)]!;
+    // Learned once per reading, not at every tick that asks.
+    if (this.learned === undefined) {
+      const sorted = [...this.gaps].sort((a, b) => a - b);
+      this.learned = sorted[Math.floor(sorted.length / 2)]!;
+    }
+    return this.learned;
   }
 
   /** Take a reading; true when it is new (it ends any silence). */
   see(r: Reading): boolean {
     if (this.last && r.ts <= this.last.ts) return false;
-    if (this.last) this.gaps = [...this.gaps.slice(1 - GAPS), r.ts - this.last.ts];
+    if (this.last) {
+      this.gaps.push(r.ts - this.last.ts);
+      this.learned = undefined;
+      if (this.gaps.length > GAPS) this.gaps.shift();
+    }
     this.last = r;
     this.lastTs = Math.max(this.lastTs, r.ts);
     return true;
@@ -73,13 +82,15 @@ export class StaleBinding {
 
   /** The highest tier whose silence has been reached by clock time `now`. */
   silent(now: number, mode: Mode): Silent {
-    let found: Silent = { tier: null, at: now, condition: '' };
+    let found: StaleTier | undefined;
+    let at = now;
     for (const t of this.rule.variants[mode].tiers) {
       const limit = this.limit(t, mode);
-      if (limit !== undefined && now - this.lastTs >= limit && tierRank(t.tier) > tierRank(found.tier)) {
-        found = { tier: t.tier, at: this.lastTs + limit, condition: this.describe(t, limit, mode) };
+      if (limit !== undefined && now - this.lastTs >= limit && tierRank(t.tier) > tierRank(found?.tier ?? null)) {
+        found = t;
+        at = this.lastTs + limit;
       }
     }
-    return found;
+    return found ? { tier: found.tier, at, condition: this.describe(found, at - this.lastTs, mode) } : { tier: null, at: now, condition: '' };
   }
 }

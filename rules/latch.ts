@@ -75,18 +75,29 @@ export function stepLadder(levels: readonly Level[], state: LadderState, ts: num
   if (ts < state.lastTs) return { applied: false, reason: 'late' };
   if (ts === state.lastTs) return { applied: false, reason: 'duplicate' };
   const flips: Decision[] = [];
-  const latches = levels.map((l, i): Latch => {
+  // A plain loop, and a reading object only for a latch whose condition holds: this runs for every
+  // reading of every bound rule, most of which leave every latch as it was.
+  const latches: Latch[] = new Array<Latch>(levels.length);
+  for (let i = 0; i < levels.length; i++) {
+    const l = levels[i]!;
     const latch = state.latches[i]!;
-    const r = { ts, value: signal[l.component]! };
+    const value = signal[l.component]!;
     const raising = !latch.on;
-    if (!(raising ? reaches(l, r.value) : clears(l, r.value))) return latch.run ? { on: latch.on } : latch;
+    if (!(raising ? reaches(l, value) : clears(l, value))) {
+      latches[i] = latch.run ? { on: latch.on } : latch;
+      continue;
+    }
+    const r = { ts, value };
     const run = latch.run ? { from: latch.run.from, extreme: extreme(l, raising, latch.run.extreme, r) } : { from: r, extreme: r };
     // The same latch object when nothing changed in substance: callers checkpoint only real changes.
-    if (r.ts - run.from.ts < (raising ? l.forMs : l.clearForMs)) return run.extreme === latch.run?.extreme ? latch : { on: latch.on, run };
+    if (ts - run.from.ts < (raising ? l.forMs : l.clearForMs)) {
+      latches[i] = run.extreme === latch.run?.extreme ? latch : { on: latch.on, run };
+      continue;
+    }
     const readings = [run.from, run.extreme, r].filter((x, k, all) => k === 0 || x.ts !== all[k - 1]!.ts);
     flips[i] = { level: l, raised: raising, readings };
-    return { on: raising };
-  });
+    latches[i] = { on: raising };
+  }
   const next = { lastTs: ts, latches };
   const before = top(levels, state);
   const tier = top(levels, next);

@@ -58,22 +58,23 @@ async function insertColumns(db: DuckDBConnection, insert: string, columns: [Duc
 
 // Column order must match the observations table. The appender writes into the connection's open
 // transaction (verified: a ROLLBACK after flush discards the rows), so no staging table is needed.
+const text = (a: DuckDBAppender, s: string | undefined): void => (s === undefined ? a.appendNull() : a.appendVarchar(s));
+const num = (a: DuckDBAppender, n: number | undefined): void => (n === undefined ? a.appendNull() : a.appendDouble(n));
+
 function appendObservation(a: DuckDBAppender, o: Observation): void {
-  const text = (s: string | undefined): void => (s === undefined ? a.appendNull() : a.appendVarchar(s));
-  const num = (n: number | undefined): void => (n === undefined ? a.appendNull() : a.appendDouble(n));
   a.appendVarchar(seriesKey(o));
   a.appendVarchar(o.domain);
   a.appendVarchar(o.station);
   a.appendVarchar(o.metric);
   a.appendTimestamp(timestamp(o.ts));
-  num(o.value);
-  num(o.position?.lon);
-  num(o.position?.lat);
-  num(o.position?.speed);
-  num(o.position?.course);
-  text(o.unit);
+  num(a, o.value);
+  num(a, o.position?.lon);
+  num(a, o.position?.lat);
+  num(a, o.position?.speed);
+  num(a, o.position?.course);
+  text(a, o.unit);
   a.appendVarchar(o.quality);
-  text(o.source);
+  text(a, o.source);
   a.endRow();
 }
 
@@ -207,7 +208,9 @@ export async function openDuckDbStore(path: string): Promise<Store> {
             [bound(from), bound(to)],
           );
           const names = new Map<string, [string, string, string]>();
-          for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+          // The next chunk is fetched (in DuckDB's threads) while the caller works on this one.
+          for (let next = result.fetchChunk(), chunk = await next; chunk && chunk.rowCount > 0; chunk = await next) {
+            next = result.fetchChunk();
             const [series, ts, value, doubtful, unit] = chunk.getColumns() as [string[], number[], number[], boolean[], (string | null)[]];
             const out: Observation[] = new Array<Observation>(chunk.rowCount);
             for (let i = 0; i < chunk.rowCount; i++) {
