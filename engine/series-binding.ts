@@ -65,9 +65,11 @@ export class SeriesBinding {
     const normal = createTracker(rule.variants.normal.signal);
     const same = JSON.stringify(rule.variants.normal.signal) === JSON.stringify(rule.variants.emergency.signal);
     this.trackers = { normal, emergency: same ? normal : createTracker(rule.variants.emergency.signal) };
+    // A rule without an emergency block has one variant for both modes: resolve it once.
+    const normalLevels = resolveLevels(rule.variants.normal.conditions, station.params);
     this.resolved = {
-      normal: resolveLevels(rule.variants.normal.conditions, station.params),
-      emergency: resolveLevels(rule.variants.emergency.conditions, station.params),
+      normal: normalLevels,
+      emergency: rule.variants.emergency === rule.variants.normal ? normalLevels : resolveLevels(rule.variants.emergency.conditions, station.params),
     };
     const state = saved?.ruleHash === rule.hash ? (saved.state as LadderBindingState) : undefined;
     this.state = state && state.ladder.latches.length === this.levels.length ? state : { ladder: initialLadder(this.levels), life: idle };
