@@ -49,6 +49,10 @@ class Context {
 type Clear = { hysteresis?: number | string; for?: string | 0 } | undefined;
 type LevelTier = { above?: number | string; below?: number | string; for?: string | 0; clear?: Clear };
 
+/** Where a tier's hysteresis was written: in the tier's own clear block, else the rule's. */
+const hysteresisPath = (ctx: Context, tier: Tier, own: Clear): Path =>
+  own?.hysteresis !== undefined ? [...ctx.at('tiers'), tier, 'clear', 'hysteresis'] : [...ctx.at('clear'), 'hysteresis'];
+
 function levelConditions(ctx: Context, tiers: Partial<Record<Tier, LevelTier>>, clear: Clear): TierCondition[] {
   const out: TierCondition[] = [];
   for (const tier of TIERS) {
@@ -56,13 +60,12 @@ function levelConditions(ctx: Context, tiers: Partial<Record<Tier, LevelTier>>, 
     if (!t) continue;
     const op = t.above !== undefined ? 'above' : 'below';
     const c = { ...clear, ...t.clear };
-    const hPath = t.clear?.hysteresis !== undefined ? [...ctx.at('tiers'), tier, 'clear', 'hysteresis'] : [...ctx.at('clear'), 'hysteresis'];
     out.push({
       tier,
       op,
       level: ctx.expr((t.above ?? t.below)!, [...ctx.at('tiers'), tier, op]),
       forMs: ms(t.for),
-      hysteresis: ctx.expr(c.hysteresis ?? 0, hPath),
+      hysteresis: ctx.expr(c.hysteresis ?? 0, hysteresisPath(ctx, tier, t.clear)),
       clearForMs: ms(c.for),
       component: 0,
     });
@@ -84,7 +87,7 @@ function accumulationConditions(ctx: Context, s: Spec<'accumulation'>): TierCond
         ctx.error(path, `"${key}" is not one of the rule's windows (${s.windows.join(', ')})`);
         continue;
       }
-      out.push({ tier, op: 'above', level: ctx.expr(value, path), forMs: ms(t.for), hysteresis: ctx.expr(c.hysteresis ?? 0, [...ctx.at('clear'), 'hysteresis']), clearForMs: ms(c.for), component });
+      out.push({ tier, op: 'above', level: ctx.expr(value, path), forMs: ms(t.for), hysteresis: ctx.expr(c.hysteresis ?? 0, hysteresisPath(ctx, tier, t.clear)), clearForMs: ms(c.for), component });
     }
   }
   return out;

@@ -37,6 +37,10 @@ tiers:
   red: { above: { 60m: 80 } }
 `;
 
+test('accumulation: an error in a tier\'s own clear hysteresis is found there', () => {
+  breaks(accumulation, 'blue: { above: { 1h: 35, 3h: 55 } }', 'blue: { above: { 1h: 35, 3h: 55 }, clear: { hysteresis: "5 +" } }', ['kinds.yaml:8:63: expected a number or station.<parameter> at the end']);
+});
+
 test('accumulation: a tier key that is not among the windows (60m is 1h and is fine)', () => {
   breaks(accumulation, '3h: 55', '6h: 70', ['kinds.yaml:8:32: "6h" is not one of the rule\'s windows (1h, 3h)']);
   breaks(accumulation, '3h: 55', 'three: 70', ['kinds.yaml:8:35: "three" is not one of the rule\'s windows (1h, 3h)']);
