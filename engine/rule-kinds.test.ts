@@ -50,6 +50,14 @@ const obs = (station: string, metric: string, minute: number, value: number, uni
 const brief = (events: readonly WarningEvent[]): [string, string, string | null, number][] => events.map((e) => [e.rule.id, e.kind, e.tier, (e.at - T0) / MIN]);
 
 /** Step readings [minute, value] of one series; returns every event. */
+/** A list item many tests combine with others: Yellow at the station's warning stage. */
+const riverStageYellow = `  - id: river-stage
+    title: River stage
+    domain: hydrology
+    match: { metric: stage }
+    tiers:
+      yellow: { above: station.warning_stage }`;
+
 function feed(ev: Evaluator, station: string, metric: string, series: [number, number][], unit = 'm', domain = 'hydrology'): WarningEvent[] {
   return series.flatMap(([m, v]) => ev.step(obs(station, metric, m, v, unit, domain)).events);
 }
@@ -471,12 +479,7 @@ test('quality gates: hard limit and rate of rise → unreliable (never evaluated
     soft: { max: station.guaranteed_stage }
     rate: { rise: 3 }
     flatline: { for: 30m }
-  - id: river-stage
-    title: River stage
-    domain: hydrology
-    match: { metric: stage }
-    tiers:
-      yellow: { above: station.warning_stage }
+${riverStageYellow}
       orange: { above: station.guaranteed_stage }
 `);
   const ev = new Evaluator(set, registry(H01));
@@ -568,12 +571,7 @@ tiers:
 });
 
 const inhibitRules = `rules:
-  - id: river-stage
-    title: River stage
-    domain: hydrology
-    match: { metric: stage }
-    tiers:
-      yellow: { above: station.warning_stage }
+${riverStageYellow}
       orange: { above: station.guaranteed_stage }
   - id: flow-high
     title: Flow high
@@ -616,12 +614,7 @@ test('inhibits: the inhibited rule\'s events are suppressed while the inhibitor 
 
 test('silences: matching events inside the window are suppressed with who and why; never a Red', () => {
   const set = load(`rules:
-  - id: river-stage
-    title: River stage
-    domain: hydrology
-    match: { metric: stage }
-    tiers:
-      yellow: { above: station.warning_stage }
+${riverStageYellow}
       orange: { above: station.guaranteed_stage }
       red: { above: station.historical_max }
   - id: gauge-work
@@ -796,12 +789,7 @@ test('hot swap: new windowed rules ask for history up to the newest reading; a n
 
 test('modes: compound rules whose emergency table has other tiers switch without losing their place', () => {
   const ev = new Evaluator(load(`rules:
-  - id: river-stage
-    title: River stage
-    domain: hydrology
-    match: { metric: stage }
-    tiers:
-      yellow: { above: station.warning_stage }
+${riverStageYellow}
   - id: watch
     title: River watch
     domain: hydrology
@@ -824,13 +812,7 @@ test('modes: compound rules whose emergency table has other tiers switch without
 });
 
 test('inhibits: the same reading raising both rules is held back whatever their order in the file; a lift is never held back', () => {
-  const target = `  - id: river-stage
-    title: River stage
-    domain: hydrology
-    match: { metric: stage }
-    tiers:
-      yellow: { above: station.warning_stage }
-`;
+  const target = `${riverStageYellow}\n`;
   const inhibitor = `  - id: river-record
     title: River near record
     domain: hydrology
@@ -865,12 +847,7 @@ test('inhibits: the same reading raising both rules is held back whatever their 
 
 test('compound: a dwell over tiers that stay put is completed by the clock, and so is the clear dwell', () => {
   const ev = new Evaluator(load(`rules:
-  - id: river-stage
-    title: River stage
-    domain: hydrology
-    match: { metric: stage }
-    tiers:
-      yellow: { above: station.warning_stage }
+${riverStageYellow}
   - id: rain-1h
     title: Heavy rain
     domain: hydrology
