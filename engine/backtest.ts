@@ -88,10 +88,19 @@ const perTier = (): Record<Tier, number> => ({ blue: 0, yellow: 0, orange: 0, re
 
 function report(book: RuleBook, events: readonly WarningEvent[], opts: BacktestOptions): RuleReport[] {
   const flapWindow = opts.flapWindowMs ?? 3_600_000;
+  // Events grouped once by rule, then entity, in time order.
+  const grouped = new Map<string, Map<string, WarningEvent[]>>();
+  for (const e of events) {
+    if (e.kind === 'renotified') continue;
+    let byEntity = grouped.get(e.rule.id);
+    if (!byEntity) grouped.set(e.rule.id, (byEntity = new Map<string, WarningEvent[]>()));
+    const list = byEntity.get(e.entity);
+    if (list) list.push(e);
+    else byEntity.set(e.entity, [e]);
+  }
   return book.rules.map((rule) => {
     const r: RuleReport = { rule: rule.id, entered: perTier(), timeIn: perTier(), first: {}, flaps: 0, entities: 0 };
-    const byEntity = new Map<string, WarningEvent[]>();
-    for (const e of events) if (e.rule.id === rule.id && e.kind !== 'renotified') byEntity.set(e.entity, [...(byEntity.get(e.entity) ?? []), e]);
+    const byEntity = grouped.get(rule.id) ?? new Map<string, WarningEvent[]>();
     r.entities = byEntity.size;
     for (const [entity, list] of byEntity) {
       const left = new Map<Tier, number>();

@@ -4,7 +4,7 @@
 // changed. Clock ticks raise silences, end holds and renotify. One state per (rule, entity), advanced
 // only through pure reducers, so it can be checkpointed, restored and replayed.
 import { holdEnds, renotify, stepLifecycle, type LifecycleState, type LifecycleStep } from '../alerting/lifecycle.ts';
-import { realign, stepLadder, type Decision, type Level } from '../rules/latch.ts';
+import { realign, stepLadder, topTier, type Decision, type Level } from '../rules/latch.ts';
 import { appliesTo, type CompoundRule, type Mode, type QualityGate, type Rule, type SeriesRule, type Silence, type StaleRule } from '../rules/rule.ts';
 import { compoundLevels, compoundSignal, compoundState, type Scope } from './compound.ts';
 import { derive, derivedFunction } from './derived.ts';
@@ -576,7 +576,7 @@ export class Evaluator {
       if (!isLadder(b)) continue;
       const end = holdEnds(b.state.life, b.rule.options.holdMs);
       if (end === undefined || end > now) continue;
-      const proposed = b instanceof SeriesBinding ? b.proposed : this.ladderTier(b);
+      const proposed = b instanceof SeriesBinding ? b.proposed : topTier(compoundLevels(b.rule, this.mode), b.state.ladder);
       this.advance(b, proposed, now, events, touched, () => (b instanceof SeriesBinding ? this.seriesEvidence(b, b.lastDecision) : { evidence: { metric: 'compound', condition: `hold of ${formatDuration(b.rule.options.holdMs)} ended`, readings: [] }, unit: '' }));
     }
     for (const b of [...this.timed]) {
@@ -591,12 +591,6 @@ export class Evaluator {
     this.runCompounds(touched, now, events);
     this.release(events, touched);
     return events;
-  }
-
-  private ladderTier(b: CompoundBinding): Tier | null {
-    const levels = compoundLevels(b.rule, this.mode);
-    const i = b.state.ladder.latches.findLastIndex((l) => l.on);
-    return i < 0 ? null : levels[i]!.tier;
   }
 
   private *all(): Generator<Binding> {

@@ -1,7 +1,7 @@
 // One series rule (threshold, trend, stat, accumulation) bound to one station: its windows per
 // mode, its tier ladder with levels resolved from the station's parameters, and its lifecycle.
 import { idle, type LifecycleState } from '../alerting/lifecycle.ts';
-import { initialLadder, realign, stepLadder, type Decision, type LadderState, type Level } from '../rules/latch.ts';
+import { initialLadder, realign, stepLadder, topTier, type Decision, type LadderState, type Level } from '../rules/latch.ts';
 import { MODES, type Mode, type SeriesRule, type TierCondition } from '../rules/rule.ts';
 import { createTracker, type SignalSpec, type SignalTracker } from '../rules/window.ts';
 import type { Station } from './station.ts';
@@ -141,7 +141,6 @@ export class SeriesBinding {
 
   /** The tier the ladder proposes now. */
   get proposed(): Level['tier'] | null {
-    const i = this.state.ladder.latches.findLastIndex((l) => l.on);
-    return i < 0 ? null : this.levels[i]!.tier;
+    return topTier(this.levels, this.state.ladder);
   }
 }

@@ -66,7 +66,7 @@ function extreme(l: Level, raising: boolean, a: Reading, b: Reading): Reading {
 }
 
 /** The highest tier with a latch on, or null. Levels are ordered lowest tier first. */
-function top(levels: readonly Level[], state: LadderState): Tier | null {
+export function topTier(levels: readonly Level[], state: LadderState): Tier | null {
   const i = state.latches.findLastIndex((l) => l.on);
   return i < 0 ? null : levels[i]!.tier;
 }
@@ -99,8 +99,8 @@ export function stepLadder(levels: readonly Level[], state: LadderState, ts: num
     latches[i] = { on: raising };
   }
   const next = { lastTs: ts, latches };
-  const before = top(levels, state);
-  const tier = top(levels, next);
+  const before = topTier(levels, state);
+  const tier = topTier(levels, next);
   if (before === tier) return { applied: true, state: next, tier };
   // Up: a latch of the new tier has just turned on. Down: the old tier's last latch has just turned
   // off. Several latches of that tier may flip at once (two windows); the first one explains it.
