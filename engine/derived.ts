@@ -1,8 +1,17 @@
-// Derived series: named functions that compute a new series from other metrics of the same station.
-// Domains register theirs (storm surge, forecast level, fire index); a rule names the function and
-// maps its inputs in YAML. The evaluator feeds every derived reading back in as an observation, so
-// it is stored and watched like any measured series.
+// Derived series: named functions that compute a new series from other metrics of the same station,
+// or from the stations it links to. Domains register theirs (storm surge, forecast level, fire
+// index); a rule names the function and maps its inputs in YAML. The evaluator feeds every derived
+// reading back in as an observation, so it is stored and watched like any measured series.
+import { TIDE_FUNCTIONS } from '../stations/tide-functions.ts';
+import type { Station } from './station.ts';
 import type { Reading } from './warning.ts';
+
+/** What a function may read besides its inputs: the station it computes for, and a linked input's weight. */
+export interface DerivedContext {
+  station: Station;
+  /** The weight of the linked station the input came from (1 unless the function is `linked`). */
+  weight: number;
+}
 
 export interface DerivedFunction {
   description: string;
@@ -10,8 +19,15 @@ export interface DerivedFunction {
   inputs: readonly string[];
   /** Numeric parameters (numbers or station expressions in the rule). */
   params: readonly string[];
+  /** Values of the parameters a rule may leave out. */
+  defaults?: Readonly<Record<string, number>>;
+  /**
+   * Inputs come from the stations that link to the computing one (a village's rain gauges), one
+   * reading at a time, instead of from the station itself.
+   */
+  linked?: boolean;
   /** The value from the latest reading of every input, or undefined when it cannot be computed. */
-  compute(latest: Readonly<Record<string, Reading>>, params: Readonly<Record<string, number>>): number | undefined;
+  compute(latest: Readonly<Record<string, Reading>>, params: Readonly<Record<string, number>>, context: DerivedContext): number | undefined;
 }
 
 /** Inputs further apart than this are not combined: a value an hour old says little about now. */
@@ -29,6 +45,18 @@ const registry = new Map<string, DerivedFunction>([
       compute: (x, p) => x.x!.value * p.scale! + p.offset!,
     },
   ],
+  [
+    'areal',
+    {
+      description:
+        "each linked station's reading times its weight: summed over any window, the weighted areal total (a village's rain from its gauges); for accumulation rules",
+      inputs: ['x'],
+      params: [],
+      linked: true,
+      compute: (x, _p, c) => x.x!.value * c.weight,
+    },
+  ],
+  ...Object.entries(TIDE_FUNCTIONS),
 ]);
 
 export function registerDerived(name: string, fn: DerivedFunction): void {
@@ -41,12 +69,17 @@ export const derivedFunction = (name: string): DerivedFunction | undefined => re
 export const derivedNames = (): string[] => [...registry.keys()].sort();
 
 /** The derived reading at the time of the newest input, when every input is present and close enough. */
-export function derive(fn: DerivedFunction, latest: Readonly<Record<string, Reading>>, params: Readonly<Record<string, number>>): Reading | undefined {
+export function derive(
+  fn: DerivedFunction,
+  latest: Readonly<Record<string, Reading>>,
+  params: Readonly<Record<string, number>>,
+  context: DerivedContext,
+): Reading | undefined {
   const readings = fn.inputs.map((role) => latest[role]);
   if (readings.some((r) => r === undefined)) return undefined;
   const times = readings.map((r) => r!.ts);
   const ts = Math.max(...times);
   if (ts - Math.min(...times) > MAX_INPUT_SPREAD_MS) return undefined;
-  const value = fn.compute(latest, params);
+  const value = fn.compute(latest, params, context);
   return value === undefined || !Number.isFinite(value) ? undefined : { ts, value };
 }

@@ -170,6 +170,10 @@ export class Evaluator {
   private readonly lastTimes: ReadonlyMap<string, number>;
   private readonly startedAt: number;
   private readonly byRegion = new Map<string, Station[]>();
+  /** For each station, the stations that link to it and its weight in each (a gauge's villages). */
+  private readonly linkedBy = new Map<string, { station: Station; weight: number }[]>();
+  /** Newest contribution of each linked station to each derived series, so one is never counted twice. */
+  private readonly contributed = new Map<string, number>();
 
   constructor(
     book: RuleBook | readonly Rule[],
@@ -181,7 +185,19 @@ export class Evaluator {
     this.restored = new Map((opts.restored ?? []).map((r) => [r.key, r]));
     this.lastTimes = opts.lastTimes ?? new Map();
     this.startedAt = opts.now ?? 0;
+    for (const station of stations.values()) {
+      for (const [id, weight] of Object.entries(station.links ?? {})) push(this.linkedBy, id, { station, weight });
+    }
     this.bindKnown();
+  }
+
+  station(id: string): Station | undefined {
+    return this.stations.get(id);
+  }
+
+  /** The newest usable reading of a series, e.g. "tide.T01.level". */
+  latestReading(series: string): Reading | undefined {
+    return this.latest.get(series);
   }
 
   get currentMode(): Mode {
@@ -351,6 +367,20 @@ export class Evaluator {
 
   private derive(rule: SeriesRule, obs: Observation, out: StepResult, touched: Set<string>): void {
     const d = rule.derive!;
+    const fn = derivedFunction(d.function)!;
+    if (fn.linked) {
+      for (const { station, weight } of this.linkedBy.get(obs.station) ?? []) {
+        if (station.domain !== obs.domain || !appliesTo(rule.match, station)) continue;
+        const key = seriesKey({ domain: obs.domain, station: station.id, metric: rule.match.metric });
+        const from = `${key}|${obs.station}`;
+        const params = this.params(d, station);
+        if (!params || (this.contributed.get(from) ?? -Infinity) >= obs.ts) continue;
+        this.contributed.set(from, obs.ts);
+        const role = fn.inputs[0]!;
+        this.emitDerived(rule, derive(fn, { [role]: { ts: obs.ts, value: obs.value! } }, params, { station, weight }), obs, station, key, out, touched);
+      }
+      return;
+    }
     const station = this.stationOf(obs.station, obs.domain);
     if (!appliesTo(rule.match, station)) return;
     const inputs: Record<string, Reading> = {};
@@ -358,16 +388,36 @@ export class Evaluator {
       const r = this.latest.get(seriesKey({ domain: obs.domain, station: obs.station, metric }));
       if (r) inputs[role] = r;
     }
+    const params = this.params(d, station);
+    const key = seriesKey({ domain: obs.domain, station: obs.station, metric: rule.match.metric });
+    const reading = params && derive(fn, inputs, params, { station, weight: 1 });
+    if (!reading || (this.latest.get(key)?.ts ?? -Infinity) >= reading.ts) return;
+    this.emitDerived(rule, reading, obs, station, key, out, touched);
+  }
+
+  /** A derivation's parameters at a station, or undefined when the station lacks one. */
+  private params(d: NonNullable<SeriesRule['derive']>, station: Station): Record<string, number> | undefined {
     const params: Record<string, number> = {};
     for (const [name, e] of Object.entries(d.params)) {
       const v = e.evaluate(station.params);
-      if (v === undefined) return;
+      if (v === undefined) return undefined;
       params[name] = v;
     }
-    const reading = derive(derivedFunction(d.function)!, inputs, params);
-    const key = seriesKey({ domain: obs.domain, station: obs.station, metric: rule.match.metric });
-    if (!reading || (this.latest.get(key)?.ts ?? -Infinity) >= reading.ts) return;
-    const derived: Observation = { domain: obs.domain, station: obs.station, metric: rule.match.metric, ts: reading.ts, value: reading.value, quality: obs.quality, source: `derived:${d.function}`, ...(obs.unit && { unit: obs.unit }) };
+    return params;
+  }
+
+  private emitDerived(rule: SeriesRule, reading: Reading | undefined, obs: Observation, station: Station, key: string, out: StepResult, touched: Set<string>): void {
+    if (!reading) return;
+    const derived: Observation = {
+      domain: obs.domain,
+      station: station.id,
+      metric: rule.match.metric,
+      ts: reading.ts,
+      value: reading.value,
+      quality: obs.quality,
+      source: `derived:${rule.derive!.function}`,
+      ...(obs.unit && { unit: obs.unit }),
+    };
     out.derived.push(derived);
     this.evaluate(derived, key, out, touched);
   }

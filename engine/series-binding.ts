@@ -4,6 +4,7 @@ import { idle, type LifecycleState } from '../alerting/lifecycle.ts';
 import { initialLadder, realign, stepLadder, topTier, type Decision, type LadderState, type Level } from '../rules/latch.ts';
 import { MODES, type Mode, type SeriesRule, type TierCondition } from '../rules/rule.ts';
 import { createTracker, type SignalSpec, type SignalTracker } from '../rules/window.ts';
+import { derivedFunction } from './derived.ts';
 import type { Station } from './station.ts';
 import type { StateRow } from './store/store.ts';
 import type { Reading } from './warning.ts';
@@ -54,6 +55,8 @@ export class SeriesBinding {
   state: LadderBindingState;
   /** The values behind the last decision, for a step down the hold deferred. Memory only. */
   lastDecision?: Decision;
+  /** Readings at one ts are parts of one total (a linked derivation such as areal rain). */
+  private readonly additive: boolean;
 
   constructor(
     readonly rule: SeriesRule,
@@ -62,9 +65,10 @@ export class SeriesBinding {
     saved?: StateRow,
   ) {
     this.key = `${rule.id}|${station.id}`;
-    const normal = createTracker(rule.variants.normal.signal);
+    this.additive = rule.derive !== undefined && derivedFunction(rule.derive.function)?.linked === true;
+    const normal = createTracker(rule.variants.normal.signal, this.additive);
     const same = JSON.stringify(rule.variants.normal.signal) === JSON.stringify(rule.variants.emergency.signal);
-    this.trackers = { normal, emergency: same ? normal : createTracker(rule.variants.emergency.signal) };
+    this.trackers = { normal, emergency: same ? normal : createTracker(rule.variants.emergency.signal, this.additive) };
     // A rule without an emergency block has one variant for both modes: resolve it once.
     const normalLevels = resolveLevels(rule.variants.normal.conditions, station.params);
     this.resolved = {
@@ -110,14 +114,14 @@ export class SeriesBinding {
 
   /** History read back at start: fills the windows, decides nothing. */
   warm(r: Reading): void {
-    if (r.ts > this.head) {
+    if (r.ts > this.head || (this.additive && r.ts === this.head)) {
       this.each((t) => t.push(r));
       this.head = r.ts;
     } else if (r.ts < this.head) this.each((t) => t.insert(r));
   }
 
   step(r: Reading): SeriesOutcome {
-    if (r.ts === this.head) return { kind: 'duplicate' };
+    if (r.ts === this.head && !this.additive) return { kind: 'duplicate' };
     if (r.ts < this.head) {
       const byMs = this.head - r.ts;
       if (byMs > this.rule.options.latenessMs) return { kind: 'late', byMs };
@@ -129,7 +133,7 @@ export class SeriesBinding {
     const ns = normal.push(r);
     const es = emergency === normal ? ns : emergency.push(r);
     const signal = this.mode === 'normal' ? ns : es;
-    const step = stepLadder(this.levels, this.state.ladder, r.ts, signal);
+    const step = stepLadder(this.levels, this.state.ladder, r.ts, signal, this.additive);
     // The ladder checks order too; the head above already keeps it from refusing.
     if (!step.applied) return { kind: 'duplicate' };
     // No object spreads on this path: it runs for every reading of every bound rule.

@@ -44,9 +44,15 @@ export class StaleBinding {
     this.state = saved?.ruleHash === rule.hash ? (saved.state as { life: LifecycleState }) : { life: idle };
   }
 
-  /** The reporting interval: learned (median gap) once there are enough gaps, else the rule's. */
+  /**
+   * The reporting interval: learned (median gap) once there are enough gaps; until then the
+   * station's own `report_minutes` if it declares one (an hourly gauge among five-minute ones), else the rule's.
+   */
   interval(mode: Mode): number | undefined {
-    if (this.gaps.length < LEARNED_AFTER) return this.rule.variants[mode].intervalMs;
+    if (this.gaps.length < LEARNED_AFTER) {
+      const declared = this.station.params.report_minutes;
+      return declared !== undefined && declared > 0 ? declared * 60_000 : this.rule.variants[mode].intervalMs;
+    }
     // Learned once per reading, not at every tick that asks.
     if (this.learned === undefined) {
       const sorted = [...this.gaps].sort((a, b) => a - b);

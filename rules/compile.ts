@@ -151,13 +151,15 @@ const matchOf = (m: { metric: string; stations?: string[] | undefined; tags?: st
   ...(m.tags && { tags: m.tags }),
 });
 
-function derivation(ctx: Context, d: NonNullable<Spec<'threshold'>['match']['derive']>): Derivation | undefined {
+function derivation(ctx: Context, d: NonNullable<Spec<'threshold'>['match']['derive']>, kind: string): Derivation | undefined {
   const path = [...ctx.path, 'match', 'derive'];
   const fn = derivedFunction(d.function);
   if (!fn) {
     ctx.error([...path, 'function'], `unknown function "${d.function}"; known: ${derivedNames().join(', ')}`);
     return undefined;
   }
+  // A linked function's readings are weighted parts of a whole: only their sums mean something.
+  if (fn.linked && kind !== 'accumulation') ctx.error([...path, 'function'], `${d.function} gives weighted parts whose sums are the areal value; use it in an accumulation rule`);
   const roles = Object.keys(d.inputs);
   const missing = fn.inputs.filter((r) => !roles.includes(r));
   const extra = roles.filter((r) => !fn.inputs.includes(r));
@@ -165,9 +167,14 @@ function derivation(ctx: Context, d: NonNullable<Spec<'threshold'>['match']['der
     ctx.error([...path, 'inputs'], `${d.function} takes inputs ${fn.inputs.join(', ')}${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; unknown ${extra.join(', ')}` : ''}`);
   }
   const given = d.params ?? {};
-  const absent = fn.params.filter((p) => given[p] === undefined);
+  const absent = fn.params.filter((p) => given[p] === undefined && fn.defaults?.[p] === undefined);
   if (absent.length) ctx.error(path, `${d.function} needs params ${absent.join(', ')}`);
-  const params = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, ctx.expr(v, [...path, 'params', k])]));
+  for (const k of Object.keys(given)) {
+    if (!fn.params.includes(k)) ctx.error([...path, 'params', k], `${d.function} has no param "${k}"; it takes ${fn.params.join(', ') || 'none'}`);
+  }
+  const params: Record<string, Expression> = {};
+  for (const [k, v] of Object.entries(fn.defaults ?? {})) params[k] = parseExpression(v);
+  for (const [k, v] of Object.entries(given)) params[k] = ctx.expr(v, [...path, 'params', k]);
   return { function: d.function, inputs: d.inputs, params };
 }
 
@@ -201,7 +208,7 @@ export function compileRule(yaml: YamlFile, path: Path, errors: LocatedError[], 
   else if (spec.kind === 'compound') {
     rule = { ...base, kind: 'compound', scope: spec.scope, regionDigits: spec.region_digits ?? 6, variants: both((c, s: Spec<'compound'>) => compoundVariant(c, s, refs), spec) };
   } else {
-    const derive = spec.match.derive && derivation(ctx, spec.match.derive);
+    const derive = spec.match.derive && derivation(ctx, spec.match.derive, spec.kind ?? 'threshold');
     rule = { ...base, kind: spec.kind ?? 'threshold', match: matchOf(spec.match), ...(derive && { derive }), variants: both(seriesVariant, spec) };
   }
   return errors.length > before ? undefined : { rule, refs };

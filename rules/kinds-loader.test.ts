@@ -152,9 +152,13 @@ match:
 tiers:
   yellow: { above: 8 }
 `;
-  breaks(valid, 'function: linear', 'function: lineal', ['kinds.yaml:6:23: unknown function "lineal"; known: difference, linear, sum']);
+  breaks(valid, 'function: linear', 'function: lineal', ['kinds.yaml:6:23: unknown function "lineal"; known: areal, difference, linear, sum, surge, tide_forecast, tide_predicted']);
   breaks(valid, '{ x: level }', '{ y: level }', ['kinds.yaml:6:39: linear takes inputs x; missing x; unknown y']);
   breaks(valid, 'scale: 1, ', '', ['kinds.yaml:6:11: linear needs params scale']);
+  breaks(valid, 'scale: 1, ', 'scale: 1, skew: 2, ', ['kinds.yaml:6:79: linear has no param "skew"; it takes scale, offset']);
+  breaks(valid, 'function: linear, inputs: { x: level }, params: { scale: 1, offset: station.datum_offset }', 'function: areal, inputs: { x: rain }', [
+    'kinds.yaml:6:23: areal gives weighted parts whose sums are the areal value; use it in an accumulation rule',
+  ]);
 });
 
 test('modes: an error inside the emergency block is located there, one in a shared field only once', () => {

@@ -71,9 +71,10 @@ export function topTier(levels: readonly Level[], state: LadderState): Tier | nu
   return i < 0 ? null : levels[i]!.tier;
 }
 
-export function stepLadder(levels: readonly Level[], state: LadderState, ts: number, signal: readonly number[]): LadderStep {
+/** `again`: a reading at the last ts re-decides with the new signal (additive series) instead of being a duplicate. */
+export function stepLadder(levels: readonly Level[], state: LadderState, ts: number, signal: readonly number[], again = false): LadderStep {
   if (ts < state.lastTs) return { applied: false, reason: 'late' };
-  if (ts === state.lastTs) return { applied: false, reason: 'duplicate' };
+  if (ts === state.lastTs && !again) return { applied: false, reason: 'duplicate' };
   const flips: Decision[] = [];
   // A plain loop, and a reading object only for a latch whose condition holds: this runs for every
   // reading of every bound rule, most of which leave every latch as it was.

@@ -37,11 +37,11 @@ class Series {
   }
 
   /** Put a late reading in its place, searching from the newest end (it is late by little);
-   *  false when that ts is already held. */
-  insert(r: Reading): boolean {
+   *  false when that ts is already held, unless readings at one ts add up (`additive`). */
+  insert(r: Reading, additive = false): boolean {
     let i = this.ts.length;
     while (i > this.head && this.ts[i - 1]! > r.ts) i--;
-    if (i > this.head && this.ts[i - 1] === r.ts) return false;
+    if (!additive && i > this.head && this.ts[i - 1] === r.ts) return false;
     this.ts.splice(i, 0, r.ts);
     this.vs.splice(i, 0, r.value);
     return true;
@@ -68,7 +68,11 @@ class Series {
   }
 }
 
-export function createTracker(spec: SignalSpec): SignalTracker {
+/**
+ * `additive`: several readings at one ts are parts of one total (a village's rain from its
+ * gauges), all kept; otherwise a second reading at a held ts is a duplicate. Accumulation only.
+ */
+export function createTracker(spec: SignalSpec, additive = false): SignalTracker {
   const windows = spec.kind === 'value' ? [] : spec.kind === 'accumulation' ? spec.windowsMs : [spec.windowMs];
   // An empty window would give a mean of NaN and a min of Infinity instead of a signal.
   if (windows.some((w) => !(w > 0 && Number.isFinite(w)))) throw new RangeError(`${spec.kind}: windows must be positive durations`);
@@ -78,7 +82,7 @@ export function createTracker(spec: SignalSpec): SignalTracker {
     case 'trend':
       return trend(spec.windowMs, Math.max(2, spec.minReadings));
     case 'accumulation':
-      return accumulation(spec.windowsMs);
+      return accumulation(spec.windowsMs, additive);
     case 'stat':
       return stat(spec.stat, spec.windowMs);
   }
@@ -101,7 +105,7 @@ function trend(windowMs: number, minReadings: number): SignalTracker {
   };
 }
 
-function accumulation(windowsMs: readonly number[]): SignalTracker {
+function accumulation(windowsMs: readonly number[], additive: boolean): SignalTracker {
   const s = new Series();
   // Per window: index of its oldest reading, and the sum of its readings in micro-units.
   let starts = windowsMs.map(() => 0);
@@ -133,7 +137,7 @@ function accumulation(windowsMs: readonly number[]): SignalTracker {
       return slide(r.ts);
     },
     insert(r) {
-      if (!s.insert(r)) return;
+      if (!s.insert(r, additive)) return;
       // Late readings are rare: rebuild every window from all held readings, then slide to the newest.
       let all = 0;
       for (let i = s.head; i < s.ts.length; i++) all += micro(s.vs[i]!);
