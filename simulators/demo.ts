@@ -1,5 +1,5 @@
-// `npm run demo`: a storm over the demo county, simulator → bus → engine → warnings, on the
-// embedded defaults (in-process bus, DuckDB file), or over a NATS server with --nats <url>.
+// `npm run demo`: a typhoon's rain and storm surge over the demo county, simulators → bus → engine →
+// warnings, on the embedded defaults (in-process bus, DuckDB file), or over NATS with --nats <url>.
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -19,6 +19,7 @@ import { loadRegistry } from '../stations/registry.ts';
 import { summary } from './demo-summary.ts';
 import { DEFAULT_STORM_HOURS, DEFAULT_STORM_SEED, simulateStorm } from './hydrology.ts';
 import { replay } from './publish.ts';
+import { simulateTide } from './tide.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -82,7 +83,11 @@ async function main(): Promise<number> {
   }
   const speed = Number(args.speed);
   const start = Date.parse('2026-07-27T20:00:00+08:00');
-  const observations = simulateStorm({ seed: Number(args.seed), start, hours: Number(args.hours), stations: [...registry.stations.values()] });
+  const stations = [...registry.stations.values()];
+  const hours = Number(args.hours);
+  // The surge peaks at landfall, 20.5 h in, on the afternoon high water; the rain band comes first.
+  const tides = simulateTide({ seed: Number(args.seed), start, hours, stations, typhoon: { peakAt: start + 20.5 * 3_600_000, height: 1.0 } });
+  const observations = [...simulateStorm({ seed: Number(args.seed), start, hours, stations }), ...tides].sort((a, b) => a.ts - b.ts);
   const end = observations[observations.length - 1]!.ts;
 
   const dbPath = `${args.dir}/demo.duckdb`;
@@ -91,7 +96,7 @@ async function main(): Promise<number> {
   const store = await openDuckDbStore(dbPath);
   const bus = await openBus();
 
-  out(`Seed demo: a ${args.hours} h storm over ${registry.stations.size} stations (${observations.length} observations), ${rules.rules.length} rules, speed ×${speed}`);
+  out(`Seed demo: a ${args.hours} h typhoon (rain, rivers, reservoirs, villages, storm surge) over ${registry.stations.size} stations (${observations.length} observations), ${rules.rules.length} rules, speed ×${speed}`);
   out(`bus: ${args.nats ? `NATS JetStream ${args.nats}` : 'in-process'}; store: ${dbPath}; warnings also in ${jsonlPath}`);
   out('');
   const timeline = consoleSink((line) => {

@@ -59,7 +59,7 @@ async function committed(seq: number, output: () => string): Promise<void> {
 
 test('SIGKILL between two batches, and again mid-stream: nothing lost, nothing doubled', async () => {
   const stations = loadRegistry('stations/demo-county.yaml').stations;
-  const rules = loadRules('rules/packs').rules;
+  const rules = loadRules('rules/packs');
   const observations = simulateStorm({ seed: DEFAULT_STORM_SEED, start: Date.parse('2026-07-27T20:00:00+08:00'), stations: [...stations.values()] });
   const config = join(dir, 'seed.yaml');
   writeFileSync(
