@@ -9,6 +9,8 @@ import { connect } from '@nats-io/transport-node';
 import { lastValueFrom, toArray } from 'rxjs';
 import type { RuleSet } from '../rules/loader.ts';
 import { parseRuleFile } from '../rules/loader.ts';
+import { loadRegistry } from '../stations/registry.ts';
+import { tideModel } from '../stations/tide.ts';
 import { CONTROL_SUBJECTS } from './control.ts';
 import { startHttpApi } from './http-api.ts';
 import { requestControl, serveControl } from './nats/nats-control.ts';
@@ -97,5 +99,49 @@ test('the watcher hands on a valid set and reports an invalid one with file:line
   } finally {
     stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('coming high waters over HTTP and NATS: predicted from the harmonics, forecast with the surge of the latest level', async () => {
+  const registry = loadRegistry('stations/demo-county.yaml').stations;
+  const t01 = registry.get('T01')!;
+  const now = Date.parse('2026-07-28T08:00:00+08:00');
+  const level: Observation = { domain: 'tide', station: 'T01', metric: 'level', ts: now, value: tideModel(t01.harmonics!).level(now) + 0.8, unit: 'm', quality: 'reliable' };
+  const store = await openDuckDbStore(':memory:');
+  const bus = new MemoryBus();
+  const { reports, evaluator, control } = await startEngine(bus.source(), parseRuleFile('r.yaml', RULE), registry, { store, publisher: bus, sinks: [], tickMs: 0, batch: { maxWaitMs: 1 } });
+  const done = lastValueFrom(reports.pipe(toArray()));
+  const controls = { evaluator, control, clock: () => now };
+  const http = await startHttpApi(controls, 0);
+  const server = await startNatsServer({ jetstream: false });
+  const nc = await connect({ servers: server.url });
+  try {
+    await bus.publish(observationSubject(level), new TextEncoder().encode(JSON.stringify(level)));
+    await new Promise((r) => setTimeout(r, 50));
+    const res = await fetch(`${http.url}/tides/high-waters?station=T01&hours=24`);
+    const body = (await res.json()) as { ok: boolean; surge: { value: number }; highWaters: { ts: number; predicted: number; forecast: number; tier?: string }[] };
+    assert.equal(res.status, 200);
+    assert.ok(Math.abs(body.surge.value - 0.8) < 0.001, `surge ${body.surge.value}`);
+    const expected = tideModel(t01.harmonics!).highWaters(now, now + 24 * 3_600_000);
+    assert.deepEqual(body.highWaters.map((h) => h.ts), expected.map((h) => h.ts));
+    for (const h of body.highWaters) {
+      const decayed = 0.8 * Math.exp(-(h.ts - now) / (12 * 3_600_000));
+      assert.ok(Math.abs(h.forecast - (h.predicted + decayed)) < 1e-9);
+      const reached = (['red', 'orange', 'yellow', 'blue'] as const).find((t) => h.forecast >= t01.params[`tide_${t}`]!);
+      assert.equal(h.tier, reached);
+    }
+    serveControl(nc, controls);
+    const viaNats = await requestControl(nc, CONTROL_SUBJECTS.highWaters, { station: 'T01', hours: 24 });
+    assert.deepEqual(viaNats, body);
+    assert.deepEqual(await requestControl(nc, CONTROL_SUBJECTS.highWaters, { station: 'H01' }), { ok: false, error: 'station H01 has no harmonic constants' });
+    const bad = await fetch(`${http.url}/tides/high-waters?station=T01&hours=-1`);
+    assert.equal(bad.status, 400);
+  } finally {
+    bus.close();
+    await done;
+    await nc.close();
+    await server.stop();
+    http.server.close();
+    await store.close();
   }
 });

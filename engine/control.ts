@@ -3,6 +3,7 @@
 // and the rules in force. Requests are validated; a bad one gets a clear error, never a crash.
 import { z } from 'zod';
 import { MODES } from '../rules/rule.ts';
+import { comingHighWaters } from '../stations/high-waters.ts';
 import type { Evaluator } from './evaluator.ts';
 import type { EngineControl } from './pipeline.ts';
 
@@ -11,6 +12,8 @@ export const CONTROL_SUBJECTS = {
   setMode: 'seed.mode.set',
   active: 'seed.warnings.active',
   rules: 'seed.rules.list',
+  /** A tide station's coming high waters, with the forecast from the surge observed now. */
+  highWaters: 'seed.tides.high-waters',
   /** Published when a changed rule set is rejected: file:line:column errors. */
   ruleErrors: 'seed.rules.errors',
 } as const;
@@ -22,6 +25,8 @@ export type ControlReply = { ok: true; [k: string]: unknown } | { ok: false; err
 export interface Controls {
   evaluator: Evaluator;
   control: EngineControl;
+  /** The engine's clock (simulated in the demo). Default Date.now. */
+  clock?: () => number;
 }
 
 export function getMode({ evaluator }: Controls): ControlReply {
@@ -43,6 +48,23 @@ export const listRules = ({ evaluator }: Controls): ControlReply => ({
   ok: true,
   rules: evaluator.rules.map((r) => ({ id: r.id, kind: r.kind, domain: r.domain, hash: r.hash, source: r.source })),
 });
+
+const highWatersRequest = z.strictObject({
+  station: z.string().min(1),
+  /** How far ahead, hours (query strings give text, hence the coercion). */
+  hours: z.coerce.number().positive().max(24 * 31).default(48),
+});
+
+/** The station's high waters from now (the engine's clock) on, with the surge of its latest level reading. */
+export function highWaters({ evaluator, clock = Date.now }: Controls, body: unknown): ControlReply {
+  const parsed = highWatersRequest.safeParse(body);
+  if (!parsed.success) return { ok: false, error: `expected {"station": "<tide station id>", "hours": <1..744>}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}` };
+  const { station: id, hours } = parsed.data;
+  const station = evaluator.station(id);
+  if (!station?.harmonics) return { ok: false, error: station ? `station ${id} has no harmonic constants` : `no station "${id}"` };
+  const level = evaluator.latestReading(`${station.domain}.${id}.level`);
+  return { ok: true, ...comingHighWaters(station, clock(), hours, level) };
+}
 
 /** JSON text → value, or a reply saying what is wrong with it. */
 export function parseBody(text: string): { body?: unknown; error?: ControlReply } {

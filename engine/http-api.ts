@@ -1,8 +1,9 @@
 // The engine's HTTP API on loopback by default: GET /mode, POST /mode, GET /warnings/active,
-// GET /rules. Same handlers as the NATS subjects (engine/control.ts).
+// GET /rules, GET /tides/high-waters?station=T01&hours=48. Same handlers as the NATS subjects
+// (engine/control.ts); a GET's query parameters are its body.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { activeWarnings, getMode, listRules, parseBody, setMode, type ControlReply, type Controls } from './control.ts';
+import { activeWarnings, getMode, highWaters, listRules, parseBody, setMode, type ControlReply, type Controls } from './control.ts';
 
 export async function startHttpApi(c: Controls, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
   const routes: Record<string, (body: unknown) => ControlReply | Promise<ControlReply>> = {
@@ -10,18 +11,20 @@ export async function startHttpApi(c: Controls, port: number, host = '127.0.0.1'
     'POST /mode': (body) => setMode(c, body),
     'GET /warnings/active': () => activeWarnings(c),
     'GET /rules': () => listRules(c),
+    'GET /tides/high-waters': (body) => highWaters(c, body),
   };
   const server = createServer((req, res) => {
     let text = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (text += chunk));
     req.on('end', () => {
-      const route = routes[`${req.method} ${(req.url ?? '').split('?')[0]}`];
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const route = routes[`${req.method} ${url.pathname}`];
       const send = (status: number, reply: ControlReply): void => {
         res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(reply)}\n`);
       };
       if (!route) return send(404, { ok: false, error: `no route ${req.method} ${req.url}; try ${Object.keys(routes).join(', ')}` });
-      const { body, error } = parseBody(text);
+      const { body, error } = req.method === 'GET' ? { body: Object.fromEntries(url.searchParams) } : parseBody(text);
       if (error) return send(400, error);
       Promise.resolve(route(body)).then(
         (reply) => send(reply.ok ? 200 : 400, reply),

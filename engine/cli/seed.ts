@@ -7,6 +7,7 @@ import { openJetStream } from '../sources/jetstream-source.ts';
 import { backtestCommand } from './backtest.ts';
 import { rulesCheck, rulesExplain } from './rules-check.ts';
 import { runFromConfig } from './run.ts';
+import { tidesCommand } from './tides.ts';
 
 const USAGE = `usage:
   seed run --config <seed.yaml>                 run the engine over NATS with the config's rules and store
@@ -15,6 +16,9 @@ const USAGE = `usage:
   seed rules schema                             print the JSON Schema of rule files (for YAML editors)
   seed backtest --config <seed.yaml> --from <t> --to <t> [--rules <dir>] [--reference <csv|yaml>] [--mode emergency]
                                                 replay the store's history through a rule set and report per rule
+  seed tides <station> --stations <file> [--from <t>] [--hours 48]
+                                                the coming high waters (astronomical tide) and the warning level each reaches
+  seed tides <station> --nats <url> [--hours 48]  the same from a running engine, forecast with the surge observed now
   seed mode get [--nats <url>]                  the running engine's mode (normal 平时 / emergency 战时)
   seed mode set <normal|emergency> --by <who> --reason <why> [--nats <url>]`;
 
@@ -43,7 +47,8 @@ async function main(argv: string[]): Promise<number> {
       to: { type: 'string' },
       reference: { type: 'string' },
       mode: { type: 'string' },
-      nats: { type: 'string', default: 'nats://127.0.0.1:4222' },
+      hours: { type: 'string' },
+      nats: { type: 'string' },
       by: { type: 'string' },
       reason: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -59,8 +64,12 @@ async function main(argv: string[]): Promise<number> {
     const { config, from, to, rules, reference, mode } = values;
     return backtestCommand({ config, from, to, ...(rules && { rules }), ...(reference && { reference }), ...(mode && { mode }) }, print);
   }
+  if (cmd === 'tides' && sub) {
+    const { stations, from, hours, nats } = values;
+    return tidesCommand({ station: sub, ...(stations && { stations }), ...(from && { from }), ...(hours && { hours }), ...(nats && { nats }) }, print);
+  }
   if (cmd === 'mode') {
-    const code = await mode(positionals.slice(1), values.nats, { ...(values.by && { by: values.by }), ...(values.reason && { reason: values.reason }) }, print);
+    const code = await mode(positionals.slice(1), values.nats ?? 'nats://127.0.0.1:4222', { ...(values.by && { by: values.by }), ...(values.reason && { reason: values.reason }) }, print);
     if (code >= 0) return code;
   }
   console.error(USAGE);
