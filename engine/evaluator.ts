@@ -86,6 +86,8 @@ class Index {
   readonly series = new Map<string, SeriesRule[]>();
   readonly stale = new Map<string, StaleRule[]>();
   readonly derivations = new Map<string, SeriesRule[]>();
+  /** Metrics made of parts that add up at one ts (a linked derivation's output, e.g. areal rain). */
+  readonly additive = new Set<string>();
   /** Topological order: a compound rule comes after the compound rules it reads. */
   readonly compounds: CompoundRule[] = [];
   readonly compoundRefs = new Map<string, { rules: Set<string>; metrics: Set<string> }>();
@@ -101,6 +103,7 @@ class Index {
       else if (rule.kind !== 'compound') {
         push(this.series, metricKey(rule.domain, rule.match.metric), rule);
         for (const input of new Set(Object.values(rule.derive?.inputs ?? {}))) push(this.derivations, metricKey(rule.domain, input), rule);
+        if (rule.derive && derivedFunction(rule.derive.function)?.linked) this.additive.add(metricKey(rule.domain, rule.match.metric));
       }
     }
     const visit = (r: CompoundRule, seen: Set<string>): void => {
@@ -188,6 +191,17 @@ export class Evaluator {
     for (const station of stations.values()) {
       for (const [id, weight] of Object.entries(station.links ?? {})) push(this.linkedBy, id, { station, weight });
     }
+    // What a linked station had contributed before a restart: a report of it sent again is not counted twice.
+    for (const rule of this.index.book.rules) {
+      if (rule.kind === 'compound' || rule.kind === 'stale' || !rule.derive || !derivedFunction(rule.derive.function)?.linked) continue;
+      for (const input of Object.values(rule.derive.inputs)) {
+        for (const [id, list] of this.linkedBy) {
+          const last = this.lastTimes.get(seriesKey({ domain: rule.domain, station: id, metric: input }));
+          if (last === undefined) continue;
+          for (const { station } of list) this.contributed.set(`${seriesKey({ domain: rule.domain, station: station.id, metric: rule.match.metric })}|${id}`, last);
+        }
+      }
+    }
     this.bindKnown();
   }
 
@@ -249,7 +263,7 @@ export class Evaluator {
     for (const rule of rules) {
       // By id: after a hot swap a kept binding holds the old (same-hash) rule object.
       if (series.some((b) => b.rule.id === rule.id) || !appliesTo(rule.match, station)) continue;
-      const b = new SeriesBinding(rule, station, this.mode, this.restored.get(`${rule.id}|${station.id}`));
+      const b = new SeriesBinding(rule, station, this.mode, this.restored.get(`${rule.id}|${station.id}`), this.index.additive.has(mk));
       if (b.empty) continue;
       series.push(b);
       this.watchClock(b);
@@ -293,7 +307,10 @@ export class Evaluator {
   warmed(): void {
     for (const key of this.cold) {
       const last = this.lastTime(key);
-      if (last !== undefined) for (const b of this.series.get(key) ?? []) b.head = Math.max(b.head, last);
+      for (const b of this.series.get(key) ?? []) {
+        b.warming = false;
+        if (last !== undefined) b.head = Math.max(b.head, last);
+      }
     }
     this.cold.clear();
   }

@@ -4,7 +4,6 @@ import { idle, type LifecycleState } from '../alerting/lifecycle.ts';
 import { initialLadder, realign, stepLadder, topTier, type Decision, type LadderState, type Level } from '../rules/latch.ts';
 import { MODES, type Mode, type SeriesRule, type TierCondition } from '../rules/rule.ts';
 import { createTracker, type SignalSpec, type SignalTracker } from '../rules/window.ts';
-import { derivedFunction } from './derived.ts';
 import type { Station } from './station.ts';
 import type { StateRow } from './store/store.ts';
 import type { Reading } from './warning.ts';
@@ -55,17 +54,19 @@ export class SeriesBinding {
   state: LadderBindingState;
   /** The values behind the last decision, for a step down the hold deferred. Memory only. */
   lastDecision?: Decision;
-  /** Readings at one ts are parts of one total (a linked derivation such as areal rain). */
-  private readonly additive: boolean;
+  /** Takes history read back from the store: only until it has been warmed or has stepped live, so a
+   *  binding kept across a hot swap is not fed its history again. */
+  warming = true;
 
   constructor(
     readonly rule: SeriesRule,
     readonly station: Station,
     private mode: Mode,
     saved?: StateRow,
+    /** Readings at one ts are parts of one total (areal rain from a village's gauges), whichever rule watches it. */
+    private readonly additive = false,
   ) {
     this.key = `${rule.id}|${station.id}`;
-    this.additive = rule.derive !== undefined && derivedFunction(rule.derive.function)?.linked === true;
     const normal = createTracker(rule.variants.normal.signal, this.additive);
     const same = JSON.stringify(rule.variants.normal.signal) === JSON.stringify(rule.variants.emergency.signal);
     this.trackers = { normal, emergency: same ? normal : createTracker(rule.variants.emergency.signal, this.additive) };
@@ -114,6 +115,7 @@ export class SeriesBinding {
 
   /** History read back at start: fills the windows, decides nothing. */
   warm(r: Reading): void {
+    if (!this.warming) return;
     if (r.ts > this.head || (this.additive && r.ts === this.head)) {
       this.each((t) => t.push(r));
       this.head = r.ts;
@@ -121,6 +123,7 @@ export class SeriesBinding {
   }
 
   step(r: Reading): SeriesOutcome {
+    this.warming = false;
     if (r.ts === this.head && !this.additive) return { kind: 'duplicate' };
     if (r.ts < this.head) {
       const byMs = this.head - r.ts;

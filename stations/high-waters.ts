@@ -27,9 +27,9 @@ export interface HighWaterList {
 
 /**
  * High waters in [from, from + hours]. `level` is the latest observed level; its surge is carried
- * forward with e-folding time `decayHours` (0: it persists), as the forecast rules do.
+ * forward unchanged, as the pack's forecast rules do, or fading with e-folding time `decayHours`.
  */
-export function comingHighWaters(station: Station, from: number, hours: number, level?: Reading, decayHours = 12): HighWaterList {
+export function comingHighWaters(station: Station, from: number, hours: number, level?: Reading, decayHours = 0): HighWaterList {
   if (!station.harmonics) throw new Error(`station ${station.id} has no harmonic constants`);
   const model = tideModel(station.harmonics);
   const surge = level && { ts: level.ts, value: level.value - model.level(level.ts) };

@@ -75,9 +75,18 @@ export function parseRegistry(file: string, text: string): Registry {
     ids.forEach((id, j) => {
       // At the list item, or at the map's key.
       const at = yaml.error(['stations', i, 'links', Array.isArray(s.links) ? j : id], '', { onKey: !Array.isArray(s.links) });
-      if (id === s.id) errors.push({ ...at, message: `station ${s.id} links to itself` });
-      else if (!stations.has(id)) errors.push({ ...at, message: `linked station "${id}" is not in the registry` });
+      const linked = stations.get(id);
+      const problem =
+        id === s.id ? `station ${s.id} links to itself`
+        : ids.indexOf(id) !== j ? `"${id}" is linked twice`
+        : !linked ? `linked station "${id}" is not in the registry`
+        : linked.domain !== s.domain ? `linked station "${id}" is in domain ${linked.domain}, not ${s.domain}`
+        : undefined;
+      if (problem) errors.push({ ...at, message: `stations.${i}.links: ${problem}` });
     });
+    // What the domain rules need of a kind, missing, would leave a station silently unwatched.
+    if (s.kind === 'village' && !ids.length) errors.push(yaml.error(['stations', i, 'kind'], `stations.${i}: a village needs links to its rain gauges`));
+    if (s.kind === 'tide' && !s.harmonics) errors.push(yaml.error(['stations', i, 'kind'], `stations.${i}: a tide station needs harmonics (datum_offset, constituents)`));
   });
   return { stations: errors.length ? new Map<string, Station>() : stations, errors };
 }

@@ -41,15 +41,14 @@ export class TideModel {
     return grid[i]! + (grid[i + 1]! - grid[i]!) * (x - i);
   }
 
-  /** Predicted high waters in [from, to], from the library's extremes search (to the second). */
+  /** Predicted high waters in [from, to]. */
   highWaters(from: number, to: number): TideLevel[] {
-    return this.predictor
-      .getExtremesPrediction({ start: new Date(from), end: new Date(to) })
+    return this.extremes(from, to)
       .filter((e) => e.high)
-      .map((e) => ({ ts: e.time.getTime(), level: e.level }));
+      .map(({ ts, level }) => ({ ts, level }));
   }
 
-  /** Predicted highs and lows in [from, to]. */
+  /** Predicted highs and lows in [from, to], from the library's extremes search (to the second). */
   extremes(from: number, to: number): Array<TideLevel & { high: boolean }> {
     return this.predictor
       .getExtremesPrediction({ start: new Date(from), end: new Date(to) })
@@ -72,7 +71,12 @@ export class TideModel {
 
   private chunk(start: number): Float64Array {
     let grid = this.chunks.get(start);
-    if (grid) return grid;
+    if (grid) {
+      // Least recently used goes first: a hit moves to the back.
+      this.chunks.delete(start);
+      this.chunks.set(start, grid);
+      return grid;
+    }
     const points = this.predictor.getTimelinePrediction({ start: new Date(start), end: new Date(start + CHUNK_MS), timeFidelity: GRID_MS / 1000 });
     grid = Float64Array.from(points, (p) => p.level);
     if (grid.length !== CHUNK_MS / GRID_MS + 1) throw new Error(`tide grid has ${grid.length} points, expected ${CHUNK_MS / GRID_MS + 1}`);
