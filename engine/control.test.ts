@@ -117,7 +117,7 @@ test('coming high waters over HTTP and NATS: predicted from the harmonics, forec
   const nc = await connect({ servers: server.url });
   try {
     await bus.publish(observationSubject(level), new TextEncoder().encode(JSON.stringify(level)));
-    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && !evaluator.latestReading('tide.T01.level'); i++) await new Promise((r) => setTimeout(r, 10));
     const res = await fetch(`${http.url}/tides/high-waters?station=T01&hours=24`);
     const body = (await res.json()) as { ok: boolean; surge: { value: number }; highWaters: { ts: number; predicted: number; forecast: number; tier?: string }[] };
     assert.equal(res.status, 200);

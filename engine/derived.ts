@@ -1,6 +1,7 @@
 // Derived series: named functions that compute a new series from other metrics of the same station,
-// or from the stations it links to. Domains register theirs (storm surge, forecast level, fire
-// index); a rule names the function and maps its inputs in YAML. The evaluator feeds every derived
+// or from the stations it links to. The registry is static: the built-ins here and each domain's
+// (stations/tide-functions.ts), so a rule check sees the same functions as the engine. A rule names
+// the function and maps its inputs in YAML. The evaluator feeds every derived
 // reading back in as an observation, so it is stored and watched like any measured series.
 import { TIDE_FUNCTIONS } from '../stations/tide-functions.ts';
 import type { Station } from './station.ts';
@@ -58,11 +59,6 @@ const registry = new Map<string, DerivedFunction>([
   ],
   ...Object.entries(TIDE_FUNCTIONS),
 ]);
-
-export function registerDerived(name: string, fn: DerivedFunction): void {
-  if (registry.has(name)) throw new Error(`derived function "${name}" is already registered`);
-  registry.set(name, fn);
-}
 
 export const derivedFunction = (name: string): DerivedFunction | undefined => registry.get(name);
 

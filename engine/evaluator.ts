@@ -86,7 +86,9 @@ class Index {
   readonly series = new Map<string, SeriesRule[]>();
   readonly stale = new Map<string, StaleRule[]>();
   readonly derivations = new Map<string, SeriesRule[]>();
-  /** Metrics made of parts that add up at one ts (a linked derivation's output, e.g. areal rain). */
+  /** Rules whose derivation reads linked stations (areal rain). */
+  readonly linked: SeriesRule[] = [];
+  /** Their metrics: made of parts that add up at one ts. */
   readonly additive = new Set<string>();
   /** Topological order: a compound rule comes after the compound rules it reads. */
   readonly compounds: CompoundRule[] = [];
@@ -103,7 +105,10 @@ class Index {
       else if (rule.kind !== 'compound') {
         push(this.series, metricKey(rule.domain, rule.match.metric), rule);
         for (const input of new Set(Object.values(rule.derive?.inputs ?? {}))) push(this.derivations, metricKey(rule.domain, input), rule);
-        if (rule.derive && derivedFunction(rule.derive.function)?.linked) this.additive.add(metricKey(rule.domain, rule.match.metric));
+        if (rule.derive && derivedFunction(rule.derive.function)?.linked) {
+          this.linked.push(rule);
+          this.additive.add(metricKey(rule.domain, rule.match.metric));
+        }
       }
     }
     const visit = (r: CompoundRule, seen: Set<string>): void => {
@@ -192,9 +197,8 @@ export class Evaluator {
       for (const [id, weight] of Object.entries(station.links ?? {})) push(this.linkedBy, id, { station, weight });
     }
     // What a linked station had contributed before a restart: a report of it sent again is not counted twice.
-    for (const rule of this.index.book.rules) {
-      if (rule.kind === 'compound' || rule.kind === 'stale' || !rule.derive || !derivedFunction(rule.derive.function)?.linked) continue;
-      for (const input of Object.values(rule.derive.inputs)) {
+    for (const rule of this.index.linked) {
+      for (const input of Object.values(rule.derive!.inputs)) {
         for (const [id, list] of this.linkedBy) {
           const last = this.lastTimes.get(seriesKey({ domain: rule.domain, station: id, metric: input }));
           if (last === undefined) continue;

@@ -58,9 +58,10 @@ export function simulateTide(options: TideOptions): Observation[] {
     const rng = createRng(deriveSeed(options.seed, `tide:${station.id}`));
     const phase = rng.next() * 2 * Math.PI;
     for (let ts = Math.ceil(options.start / every) * every; ts <= end; ts += every) {
-      const surge = options.typhoon ? scale * typhoonSurge(ts, options.typhoon) : 0;
-      // The seiche grows with the surge: the same storm drives both.
-      const seiche = SEICHE_M * (surge / Math.max(scale * (options.typhoon?.height ?? 1), 1e-9)) * Math.sin((2 * Math.PI * ts) / SEICHE_PERIOD_MS + phase);
+      const bump = options.typhoon ? typhoonSurge(ts, options.typhoon) : 0;
+      const surge = scale * bump;
+      // The seiche grows with the storm (the bump as a share of its peak): the same wind drives both.
+      const seiche = SEICHE_M * (bump / (options.typhoon?.height ?? 1)) * Math.sin((2 * Math.PI * ts) / SEICHE_PERIOD_MS + phase);
       const level = model.level(ts) + surge + seiche + rng.normal(0, NOISE_M);
       out.push({ domain: station.domain, station: station.id, metric: 'level', ts, value: Math.round(level * 100) / 100, unit: 'm', quality: 'reliable', source: 'sim' });
     }
