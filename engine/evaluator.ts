@@ -5,13 +5,17 @@
 // only through pure reducers, so it can be checkpointed, restored and replayed.
 import { holdEnds, renotify, stepLifecycle, type LifecycleState, type LifecycleStep } from '../alerting/lifecycle.ts';
 import { realign, stepLadder, topTier, type Decision, type Level } from '../rules/latch.ts';
-import { appliesTo, type CompoundRule, type Mode, type QualityGate, type Rule, type SeriesRule, type Silence, type StaleRule } from '../rules/rule.ts';
+import { appliesTo, type CompoundRule, type GeofenceRule, type Mode, type QualityGate, type Rule, type SeriesRule, type Silence, type StaleRule } from '../rules/rule.ts';
+import type { Zone } from '../stations/zones.ts';
+import { HazardAreas, zoneAreas } from './areas.ts';
 import { compoundLevels, compoundSignal, compoundState, type Scope } from './compound.ts';
 import { derive, derivedFunction } from './derived.ts';
+import { formatDistance } from './distance.ts';
 import { formatDuration } from './duration.ts';
 import { buildEvent } from './event.ts';
 import { describeCondition, signalName, signalUnit } from './explain.ts';
-import { isUsable, seriesKey, type Observation } from './observation.ts';
+import { GeofenceBinding, type Areas, type Fix } from './geofence-binding.ts';
+import { isUsable, seriesKey, type Observation, type Position } from './observation.ts';
 import { checkQuality, type Limits, type QualityState } from './quality.ts';
 import { SeriesBinding, type LadderBindingState } from './series-binding.ts';
 import { STALE_LEARN_MS, StaleBinding } from './stale-binding.ts';
@@ -35,6 +39,8 @@ export interface EvaluatorOptions {
   mode?: Mode;
   /** Clock time watching begins: stale rules count the silence of never-heard stations from here. */
   now?: number;
+  /** Zones geofence rules select from (ports, no-fishing areas...). */
+  zones?: readonly Zone[];
 }
 
 export interface StepResult {
@@ -46,6 +52,20 @@ export interface StepResult {
   late?: string;
   /** Observations computed from this one by derived-series functions; store them too. */
   derived: Observation[];
+}
+
+export interface FleetStanding {
+  rule: string;
+  condition: string;
+  /** When the rule it hangs on reached its tier, and the deadline from then. */
+  since?: number;
+  deadline?: number;
+  /** Past the deadline (always, for a rule with no `while`). */
+  inForce: boolean;
+  watched: number;
+  /** Vessels the condition holds for (e.g. not in port), highest tier first. */
+  count: number;
+  holding: { vessel: string; name: string; tier: Tier | null; last?: Fix }[];
 }
 
 export interface ActiveWarning {
@@ -65,9 +85,9 @@ interface CompoundBinding {
   lastDecision?: Decision;
 }
 
-type Binding = SeriesBinding | StaleBinding | CompoundBinding;
+type Binding = SeriesBinding | StaleBinding | CompoundBinding | GeofenceBinding;
 
-const isLadder = (b: Binding): b is SeriesBinding | CompoundBinding => 'state' in b && 'ladder' in b.state;
+const isLadder = (b: Binding): b is SeriesBinding | CompoundBinding | GeofenceBinding => 'state' in b && 'ladder' in b.state;
 
 const unknownStation = (id: string, domain: string): Station => ({ id, name: id, domain, lon: 0, lat: 0, tags: [], params: {} });
 
@@ -96,13 +116,33 @@ class Index {
   readonly inhibitors = new Map<string, Rule[]>();
   readonly gates = new Map<string, QualityGate[]>();
   readonly byId = new Map<string, Rule>();
+  readonly fences = new Map<string, GeofenceRule[]>();
+  /** Geofence rules in force only while another rule warns (port return). */
+  readonly gated: GeofenceRule[] = [];
+  /** Each geofence rule's areas; hazard circles are shared by the rules watching one hazard metric. */
+  readonly areas = new Map<string, Areas>();
+  readonly hazards = new Map<string, { areas: HazardAreas; rules: GeofenceRule[] }>();
 
-  constructor(readonly book: RuleBook) {
+  constructor(
+    readonly book: RuleBook,
+    zones: readonly Zone[],
+  ) {
     for (const rule of book.rules) {
       this.byId.set(rule.id, rule);
       for (const target of rule.options.inhibits) push(this.inhibitors, target, rule);
       if (rule.kind === 'stale') push(this.stale, metricKey(rule.domain, rule.match.metric), rule);
-      else if (rule.kind !== 'compound') {
+      else if (rule.kind === 'geofence') {
+        push(this.fences, metricKey(rule.domain, rule.match.metric), rule);
+        if (rule.while) this.gated.push(rule);
+        const h = rule.zones.hazard;
+        if (h) {
+          const key = metricKey(h.domain, h.metric);
+          const entry = this.hazards.get(key) ?? { areas: new HazardAreas(), rules: [] };
+          entry.rules.push(rule);
+          this.hazards.set(key, entry);
+          this.areas.set(rule.id, entry.areas);
+        } else this.areas.set(rule.id, zoneAreas(zones, rule.zones));
+      } else if (rule.kind !== 'compound') {
         push(this.series, metricKey(rule.domain, rule.match.metric), rule);
         for (const input of new Set(Object.values(rule.derive?.inputs ?? {}))) push(this.derivations, metricKey(rule.domain, input), rule);
         if (rule.derive && derivedFunction(rule.derive.function)?.linked) {
@@ -182,13 +222,22 @@ export class Evaluator {
   private readonly linkedBy = new Map<string, { station: Station; weight: number }[]>();
   /** Newest contribution of each linked station to each derived series, so one is never counted twice. */
   private readonly contributed = new Map<string, number>();
+  private readonly fences = new Map<string, GeofenceBinding[]>();
+  /** Newest fix of each position series. */
+  private readonly positions = new Map<string, Fix>();
+  /** Per gated rule: since when its condition rule has warned at its tier, and whether the deadline has passed. */
+  private readonly gateStates = new Map<string, { since?: number; due: boolean }>();
+  /** Gated geofence bindings in the middle of a dwell: the clock completes them (a vessel out of touch still counts). */
+  private readonly fenceTimed = new Set<GeofenceBinding>();
+  private readonly zones: readonly Zone[];
 
   constructor(
     book: RuleBook | readonly Rule[],
     private readonly stations: ReadonlyMap<string, Station>,
     opts: EvaluatorOptions = {},
   ) {
-    this.index = new Index('rules' in book ? book : { rules: book });
+    this.zones = opts.zones ?? [];
+    this.index = new Index('rules' in book ? book : { rules: book }, this.zones);
     this.mode = opts.mode ?? 'normal';
     this.restored = new Map((opts.restored ?? []).map((r) => [r.key, r]));
     this.lastTimes = opts.lastTimes ?? new Map();
@@ -237,7 +286,7 @@ export class Evaluator {
   }
 
   private bindRegistry(): void {
-    for (const rules of this.index.stale.values()) {
+    for (const rules of [...this.index.stale.values(), this.index.gated]) {
       for (const rule of rules) {
         for (const station of this.stations.values()) {
           if (station.domain === rule.domain && appliesTo(rule.match, station)) this.bind(seriesKey({ domain: rule.domain, station: station.id, metric: rule.match.metric }));
@@ -286,6 +335,17 @@ export class Evaluator {
       if (last !== undefined) this.cold.add(key);
     }
     this.stale.set(key, stale);
+    const fences = this.fences.get(key) ?? [];
+    for (const rule of this.index.fences.get(mk) ?? []) {
+      if (fences.some((b) => b.rule.id === rule.id) || !appliesTo(rule.match, station)) continue;
+      const b = new GeofenceBinding(rule, station, this.mode, this.restored.get(`${rule.id}|${station.id}`));
+      const fix = this.positions.get(key);
+      if (fix) b.move(fix, this.index.areas.get(rule.id)!);
+      fences.push(b);
+      this.watchClock(b);
+      if (last !== undefined && !fix) this.cold.add(key);
+    }
+    if (fences.length) this.fences.set(key, fences);
   }
 
   /** Series whose windows need history read back from the store, and from when. */
@@ -299,7 +359,13 @@ export class Evaluator {
 
   /** Feed history read back from the store: windows and learned intervals fill, nothing is decided. */
   warm(obs: Observation): void {
-    if (obs.value === undefined || !isUsable(obs)) return;
+    if (!isUsable(obs)) return;
+    if (obs.position) {
+      const fix = fixOf(obs.ts, obs.position);
+      this.positions.set(seriesKey(obs), fix);
+      for (const b of this.fences.get(seriesKey(obs)) ?? []) if (!b.last || b.last.ts < fix.ts) b.move(fix, this.index.areas.get(b.rule.id)!);
+    }
+    if (obs.value === undefined) return;
     const key = seriesKey(obs);
     const r = { ts: obs.ts, value: obs.value };
     for (const b of this.series.get(key) ?? []) b.warm(r);
@@ -352,13 +418,103 @@ export class Evaluator {
     const key = seriesKey(input);
     const { obs, reasons } = this.gate(input, key);
     const out: StepResult = { obs, events: [], derived: [], ...(reasons && { qualityReasons: reasons }) };
-    if (obs.value === undefined || !isUsable(obs)) return out;
+    if ((obs.value === undefined && !obs.position) || !isUsable(obs)) return out;
     const touched = this.touched;
     touched.clear();
-    this.evaluate(obs, key, out, touched);
+    if (obs.position) this.locate(obs, obs.position, key, out, touched);
+    if (obs.value !== undefined) this.evaluate(obs, key, out, touched);
     this.runCompounds(touched, obs.ts, out.events);
+    this.runGates(touched, obs.ts, out.events);
     this.release(out.events, touched);
     return out;
+  }
+
+  /** A position: hazard circles move, vessels' geofence rules step, and the deadman hears it. */
+  private locate(obs: Observation, p: Position, key: string, out: StepResult, touched: Set<string>): void {
+    const fix = fixOf(obs.ts, p);
+    const hazard = this.index.hazards.get(metricKey(obs.domain, obs.metric));
+    if (hazard && obs.value !== undefined && hazard.areas.update(obs.station, obs.ts, p.lon, p.lat, obs.value)) {
+      for (const rule of hazard.rules) {
+        for (const b of this.fencesOf(rule.id)) {
+          if (b.last && b.move(b.last, hazard.areas)) this.dirty.add(b);
+          this.stepFence(b, obs.ts, out.events, touched);
+        }
+      }
+    }
+    if (!this.series.has(key)) this.bind(key);
+    const previous = this.positions.get(key);
+    if (previous && previous.ts > fix.ts) return;
+    this.positions.set(key, fix);
+    for (const b of this.fences.get(key) ?? []) {
+      if (b.move(fix, this.index.areas.get(b.rule.id)!)) this.dirty.add(b);
+      this.stepFence(b, fix.ts, out.events, touched);
+    }
+    if (obs.value === undefined) this.hear(key, { ts: fix.ts, value: fix.speed ?? 0 }, obs, out, touched);
+  }
+
+  private fencesOf(rule: string): GeofenceBinding[] {
+    return [...this.fences.values()].flatMap((list) => list.filter((b) => b.rule.id === rule));
+  }
+
+  private gateOpen(rule: GeofenceRule): boolean {
+    return !rule.while || (this.gateStates.get(rule.id)?.due ?? false);
+  }
+
+  private stepFence(b: GeofenceBinding, at: number, events: WarningEvent[], touched: Set<string>): void {
+    const latches = b.state.ladder.latches;
+    const step = b.step(at, b.signal(this.gateOpen(b.rule)));
+    if (!step.applied) return;
+    if (step.state.latches.some((l, i) => l !== latches[i])) this.dirty.add(b);
+    if (b.rule.while && b.dueAt !== undefined) this.fenceTimed.add(b);
+    else this.fenceTimed.delete(b);
+    this.advance(b, step.tier, at, events, touched, () => this.fenceEvidence(b, step.decision ?? b.lastDecision));
+  }
+
+  /**
+   * Port-return orders: a gated rule comes into force when the rule it names reaches its tier
+   * (counting its deadline from then) and out of force when that rule drops below it.
+   */
+  private runGates(touched: Set<string>, at: number, events: WarningEvent[]): void {
+    for (const rule of this.index.gated) {
+      const w = rule.while!;
+      const prefix = `r|${w.rule}|`;
+      if (![...touched].some((t) => t.startsWith(prefix))) continue;
+      const open = [...(this.current.get(w.rule)?.values() ?? [])].some((t) => tierRank(t) >= tierRank(w.atLeast));
+      if (open === (this.gateStates.get(rule.id)?.since !== undefined)) continue;
+      this.gateStates.set(rule.id, open ? { since: at, due: w.deadlineMs === 0 } : { due: false });
+      if (!open || w.deadlineMs === 0) for (const b of this.fencesOf(rule.id)) this.stepFence(b, at, events, touched);
+    }
+  }
+
+  /** Deadlines that passed and dwells the clock completes, for gated rules. */
+  private tickGates(now: number, events: WarningEvent[], touched: Set<string>): void {
+    for (const rule of this.index.gated) {
+      const g = this.gateStates.get(rule.id);
+      if (g?.since === undefined || g.due || now < g.since + rule.while!.deadlineMs) continue;
+      g.due = true;
+      for (const b of this.fencesOf(rule.id)) this.stepFence(b, g.since + rule.while!.deadlineMs, events, touched);
+    }
+    // At the moment the dwell completes, not at the tick that notices: the warning's time is exact.
+    for (const b of [...this.fenceTimed]) {
+      const due = b.dueAt;
+      if (due !== undefined && due <= now) this.stepFence(b, due, events, touched);
+    }
+  }
+
+  private fenceEvidence(b: GeofenceBinding, d: Decision | undefined): { evidence: Evidence; unit: string } {
+    const v = b.variant;
+    const areas = this.index.areas.get(b.rule.id)!;
+    const area = b.state.area ? areas.get(b.state.area) : undefined;
+    const fix = b.last;
+    const where = area ? `in ${area.name} (${area.id}, ${area.kind})` : `outside ${describeSelection(b.rule)}`;
+    const at = fix ? ` at ${fix.lat.toFixed(4)}°N ${fix.lon.toFixed(4)}°E${fix.speed !== undefined ? `, ${fix.speed.toFixed(1)} kn` : ''}, ${formatShort(fix.ts)}` : ' (no position heard)';
+    const w = b.rule.while;
+    const g = this.gateStates.get(b.rule.id);
+    const order = w && g?.since !== undefined ? `; ${w.rule} at ${tierLabel(w.atLeast)} or above since ${formatShort(g.since)}, deadline ${formatShort(g.since + w.deadlineMs)}` : '';
+    const band = v.speed ? ` moving ${[v.speed.above !== undefined && `faster than ${v.speed.above} kn`, v.speed.below !== undefined && `slower than ${v.speed.below} kn`].filter(Boolean).join(' and ')}` : '';
+    const held = d?.raised && d.level.forMs > 0 ? ` for ${formatDuration(d.level.forMs)}` : '';
+    const condition = d?.raised === false || !d ? `no longer ${v.condition}${band}: ${where}${at}` : `${v.condition}${band}${held}: ${where}${at}${v.bufferM ? ` (buffer ${formatDistance(v.bufferM)})` : ''}${order}`;
+    return { evidence: { metric: b.rule.match.metric, condition, readings: [], ...(fix && { position: fix }), ...(area && { zone: area }) }, unit: '' };
   }
 
   private evaluate(obs: Observation, key: string, out: StepResult, touched: Set<string>): void {
@@ -379,11 +535,16 @@ export class Evaluator {
       if (b.state.ladder.latches.some((l, i) => l !== latches[i])) this.dirty.add(b);
       this.advance(b, b.proposed, r.ts, out.events, touched, () => this.seriesEvidence(b, outcome.decision ?? b.lastDecision));
     }
+    this.hear(key, r, obs, out, touched);
+    for (const rule of this.index.derivations.get(metricKey(obs.domain, obs.metric)) ?? []) this.derive(rule, obs, out, touched);
+  }
+
+  /** The deadman hears a reading: a silence it had warned of ends. */
+  private hear(key: string, r: Reading, obs: Observation, out: StepResult, touched: Set<string>): void {
     for (const b of this.stale.get(key) ?? []) {
       if (!b.see(r) || b.state.life.tier === null) continue;
       this.advance(b, null, r.ts, out.events, touched, () => ({ evidence: { metric: obs.metric, condition: `${obs.metric} reported again`, readings: [r] }, unit: obs.unit ?? '' }));
     }
-    for (const rule of this.index.derivations.get(metricKey(obs.domain, obs.metric)) ?? []) this.derive(rule, obs, out, touched);
   }
 
   private derive(rule: SeriesRule, obs: Observation, out: StepResult, touched: Set<string>): void {
@@ -477,7 +638,7 @@ export class Evaluator {
     const entity = 'entity' in b ? b.entity : b.station.id;
     if (s.kind !== 'renotified') this.setCurrent(b.rule.id, entity, s.state.tier, touched);
     const { evidence, unit, label } = explain();
-    const event = buildEvent({ rule: b.rule, station: b.station, entity, kind: s.kind, tier: s.state.tier, previousTier: s.kind === 'renotified' ? s.state.tier : prior.tier, at: s.at!, issuedAt: s.state.issuedAt ?? prior.issuedAt ?? s.at!, mode: this.mode, evidence, unit, ...(label && { label }) });
+    const event = buildEvent({ rule: b.rule, station: b instanceof GeofenceBinding ? b.place : b.station, entity, kind: s.kind, tier: s.state.tier, previousTier: s.kind === 'renotified' ? s.state.tier : prior.tier, at: s.at!, issuedAt: s.state.issuedAt ?? prior.issuedAt ?? s.at!, mode: this.mode, evidence, unit, ...(label && { label }) });
     this.suppress(event);
     events.push(event);
     if (s.kind !== 'renotified' && b.rule.options.inhibits.length) this.releases.push({ rule: b.rule, entity, at: s.at! });
@@ -545,7 +706,7 @@ export class Evaluator {
   }
 
   private bindingOf(rule: string, entity: string): Binding | undefined {
-    for (const list of [...this.series.values(), ...this.stale.values()]) for (const b of list) if (b.rule.id === rule && b.station.id === entity) return b;
+    for (const list of [...this.series.values(), ...this.stale.values(), ...this.fences.values()]) for (const b of list) if (b.rule.id === rule && b.station.id === entity) return b;
     return this.compounds.get(`${rule}|${entity}`);
   }
 
@@ -647,6 +808,10 @@ export class Evaluator {
       if (!isLadder(b)) continue;
       const end = holdEnds(b.state.life, b.rule.options.holdMs);
       if (end === undefined || end > now) continue;
+      if (b instanceof GeofenceBinding) {
+        this.advance(b, b.proposed, now, events, touched, () => this.fenceEvidence(b, b.lastDecision));
+        continue;
+      }
       const proposed = b instanceof SeriesBinding ? b.proposed : topTier(compoundLevels(b.rule, this.mode), b.state.ladder);
       this.advance(b, proposed, now, events, touched, () => (b instanceof SeriesBinding ? this.seriesEvidence(b, b.lastDecision) : { evidence: { metric: 'compound', condition: `hold of ${formatDuration(b.rule.options.holdMs)} ended`, readings: [] }, unit: '' }));
     }
@@ -659,7 +824,9 @@ export class Evaluator {
     // A compound dwell (for, clear.for) over tiers that stay put would wait for a change that never
     // comes: compounds in the middle of one are looked at again on the clock.
     for (const b of this.compounds.values()) if (b.state.ladder.latches.some((l) => l.run)) touched.add(`c|${b.rule.id}|${b.entity}`);
+    this.tickGates(now, events, touched);
     this.runCompounds(touched, now, events);
+    this.runGates(touched, now, events);
     this.release(events, touched);
     return events;
   }
@@ -667,6 +834,7 @@ export class Evaluator {
   private *all(): Generator<Binding> {
     for (const list of this.series.values()) yield* list;
     for (const list of this.stale.values()) yield* list;
+    for (const list of this.fences.values()) yield* list;
     yield* this.compounds.values();
   }
 
@@ -674,6 +842,7 @@ export class Evaluator {
   setMode(mode: Mode): void {
     if (mode === this.mode) return;
     for (const list of this.series.values()) for (const b of list) b.setMode(mode);
+    for (const list of this.fences.values()) for (const b of list) b.setMode(mode);
     // A compound ladder has one latch per tier of the mode's table, and the tables may differ:
     // carry latches over by tier (components are table positions, so they are not compared).
     const byTier = (levels: Level[]): Level[] => levels.map((l) => ({ ...l, component: 0 }));
@@ -690,7 +859,7 @@ export class Evaluator {
    * new rule judges afresh. Returns those lifts; call history() and warm() for the new windows.
    */
   replace(book: RuleBook, at: number): WarningEvent[] {
-    const next = new Index(book);
+    const next = new Index(book, this.zones);
     const events: WarningEvent[] = [];
     const touched = new Set<string>();
     const keep = (b: Binding): boolean => {
@@ -705,6 +874,8 @@ export class Evaluator {
     };
     for (const [key, list] of this.series) this.series.set(key, list.filter(keep));
     for (const [key, list] of this.stale) this.stale.set(key, list.filter(keep));
+    for (const [key, list] of this.fences) this.fences.set(key, list.filter(keep));
+    for (const b of [...this.fenceTimed]) if (!next.byId.has(b.rule.id) || next.byId.get(b.rule.id)!.hash !== b.rule.hash) this.fenceTimed.delete(b);
     for (const [key, b] of this.compounds) if (!keep(b)) this.compounds.delete(key);
     this.index = next;
     this.quality.clear();
@@ -727,6 +898,30 @@ export class Evaluator {
     return rows;
   }
 
+  /**
+   * Where a geofence rule stands for every vessel it watches: for a port-return order, who is still
+   * out (with their last fix and tier), how many, and since and until when the order runs.
+   */
+  fleetStanding(ruleId: string): FleetStanding | undefined {
+    const rule = this.index.byId.get(ruleId);
+    if (rule?.kind !== 'geofence') return undefined;
+    const g = this.gateStates.get(ruleId);
+    const bindings = this.fencesOf(ruleId);
+    const holding = bindings
+      .filter((b) => b.signal() === 1)
+      .map((b) => ({ vessel: b.station.id, name: b.station.name, tier: b.state.life.tier, ...(b.last && { last: b.last }) }))
+      .sort((a, b) => tierRank(b.tier) - tierRank(a.tier) || a.vessel.localeCompare(b.vessel));
+    return {
+      rule: ruleId,
+      condition: rule.variants[this.mode].condition,
+      ...(g?.since !== undefined && { since: g.since, deadline: g.since + rule.while!.deadlineMs }),
+      inForce: this.gateOpen(rule),
+      watched: bindings.length,
+      count: holding.length,
+      holding,
+    };
+  }
+
   /** Warnings active now, highest tier first. */
   active(): ActiveWarning[] {
     const out: ActiveWarning[] = [];
@@ -736,4 +931,13 @@ export class Evaluator {
     }
     return out.sort((a, b) => tierRank(b.tier) - tierRank(a.tier) || a.issuedAt - b.issuedAt);
   }
+}
+
+const fixOf = (ts: number, p: Position): Fix => ({ ts, lon: p.lon, lat: p.lat, ...(p.speed !== undefined && { speed: p.speed }), ...(p.course !== undefined && { course: p.course }) });
+
+/** The areas a geofence rule watches, in words. */
+function describeSelection(rule: GeofenceRule): string {
+  const z = rule.zones;
+  if (z.hazard) return `every ${z.hazard.domain} ${z.hazard.metric} circle`;
+  return [z.kinds && `every ${z.kinds.join(' / ')} zone`, z.ids && `zones ${[...z.ids].join(', ')}`].filter(Boolean).join(' and ');
 }

@@ -8,7 +8,7 @@ import { asyncScheduler, bufferTime, concatMap, EMPTY, endWith, filter, interval
 import type { Mode, Rule } from '../rules/rule.ts';
 import type { Inbound, Publisher, Source } from './bus.ts';
 import { decodeObservation } from './codec.ts';
-import { Evaluator, type RuleBook } from './evaluator.ts';
+import { Evaluator, type RuleBook, type StepResult } from './evaluator.ts';
 import { isUsable, seriesKey, type Observation } from './observation.ts';
 import type { WarningSink } from './sinks/sink.ts';
 import type { Station } from './station.ts';
@@ -47,6 +47,14 @@ export interface EngineOptions {
   tickMs?: number;
   /** The clock rules read (default the scheduler's); a replay at speed passes its simulated time. */
   clock?: () => number;
+  /** Series derived on the clock from what was heard (the fleet online rate). */
+  samplers?: Sampler[];
+}
+
+/** Hears every observation; on clock ticks, gives readings of a derived series that are evaluated and stored like any other. */
+export interface Sampler {
+  hear(obs: Observation): void;
+  sample(now: number): Observation[];
 }
 
 /** Operator actions, applied between batches so a batch never sees half of a change. */
@@ -109,7 +117,10 @@ class Engine {
       audit.push({ at: this.now, action: 'mode', value: step.mode, by: step.by, reason: step.reason });
     }
     // The clock is read on ticks (and actions), not per batch: a silence is found within one tick.
-    if (step.kind !== 'batch') report.events.push(...this.evaluator.tick(this.now));
+    if (step.kind !== 'batch') {
+      for (const sampler of this.opts.samplers ?? []) for (const o of sampler.sample(this.now)) this.evaluate(o, report, observations);
+      report.events.push(...this.evaluator.tick(this.now));
+    }
     const { store, publisher, sinks } = this.opts;
     await Promise.all([
       ...sinks.map((s) => s.write(report.events)),
@@ -133,19 +144,25 @@ class Engine {
         report.deadLetters.push({ subject: m.subject, reason: decoded.reason, payload: payloadText(m.data), at: now });
         continue;
       }
-      const result = this.evaluator.step(decoded.obs);
-      const obs = result.obs;
-      observations.push(obs, ...result.derived);
-      report.derived += result.derived.length;
-      if (result.qualityReasons) report.flagged.push({ series: seriesKey(obs), ts: obs.ts, quality: obs.quality, reasons: result.qualityReasons });
-      if (!isUsable(obs)) report.unusable++;
-      report.events.push(...result.events);
+      for (const sampler of this.opts.samplers ?? []) sampler.hear(decoded.obs);
+      const result = this.evaluate(decoded.obs, report, observations);
       if (result.late) {
         report.late++;
         report.deadLetters.push({ subject: m.subject, reason: result.late, payload: payloadText(m.data), at: now });
       }
     }
     report.stored = observations.length;
+  }
+
+  private evaluate(input: Observation, report: BatchReport, observations: Observation[]): StepResult {
+    const result = this.evaluator.step(input);
+    const obs = result.obs;
+    observations.push(obs, ...result.derived);
+    report.derived += result.derived.length;
+    if (result.qualityReasons) report.flagged.push({ series: seriesKey(obs), ts: obs.ts, quality: obs.quality, reasons: result.qualityReasons });
+    if (!isUsable(obs)) report.unusable++;
+    report.events.push(...result.events);
+    return result;
   }
 }
 

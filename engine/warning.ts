@@ -21,6 +21,9 @@ export interface Evidence {
   readings: Reading[];
   /** For a compound rule: each condition it read, with what it found. */
   members?: string[];
+  /** For a geofence rule: the vessel's last fix (speed in knots) and the area it is in. */
+  position?: { ts: number; lon: number; lat: number; speed?: number; course?: number };
+  zone?: { id: string; name: string; kind: string };
 }
 
 /** Why an event is not to be disseminated: it is recorded and shown, but not sent. */

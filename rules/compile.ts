@@ -1,12 +1,13 @@
 // Validated rule documents → compiled rules. Expressions are parsed here and every error is located
 // at the field it comes from (inside the emergency block when the field was given there).
 import { derivedFunction, derivedNames } from '../engine/derived.ts';
+import { parseDistance } from '../engine/distance.ts';
 import { parseDuration } from '../engine/duration.ts';
 import { TIERS, type Tier } from '../engine/tiers.ts';
 import { formatPosition, type LocatedError, type YamlFile } from '../engine/yaml-file.ts';
 import { ExpressionError, parseExpression, type Expression } from './expression.ts';
 import type {
-  CompoundVariant, Condition, Derivation, Match, Mode, QualityGate, Rule, RuleOptions, SeriesVariant, Silence, StaleVariant, TierCondition,
+  CompoundVariant, Condition, Derivation, GeofenceVariant, Match, Mode, QualityGate, Rule, RuleOptions, SeriesVariant, Silence, StaleVariant, TierCondition,
 } from './rule.ts';
 import type { ConditionSpec, Spec, WarningKindSpec } from './schema.ts';
 
@@ -117,6 +118,17 @@ function staleVariant(ctx: Context, s: Spec<'stale'>): StaleVariant {
   return { tiers, ...(s.interval !== undefined && { intervalMs: ms(s.interval) }) };
 }
 
+function geofenceVariant(ctx: Context, s: Spec<'geofence'>): GeofenceVariant {
+  if (s.speed?.above !== undefined && s.speed.below !== undefined && s.speed.above >= s.speed.below) ctx.error([...ctx.at('speed'), 'above'], '"above" must be below "below": the band would be empty');
+  return {
+    condition: s.condition,
+    bufferM: typeof s.buffer === 'string' ? parseDistance(s.buffer)! : (s.buffer ?? 0),
+    ...(s.speed && { speed: s.speed }),
+    tiers: TIERS.flatMap((tier) => (s.tiers[tier] ? [{ tier, forMs: ms(s.tiers[tier].for) }] : [])),
+    clearForMs: ms(s.clear?.for),
+  };
+}
+
 function conditionOf(ctx: Context, c: ConditionSpec, path: Path, domain: string, refs: Ref[]): Condition {
   if (c.all) return { all: c.all.map((x, i) => conditionOf(ctx, x, [...path, 'all', i], domain, refs)) };
   if (c.any) return { any: c.any.map((x, i) => conditionOf(ctx, x, [...path, 'any', i], domain, refs)) };
@@ -145,10 +157,11 @@ function compoundVariant(ctx: Context, s: Spec<'compound'>, refs: Ref[]): Compou
   };
 }
 
-const matchOf = (m: { metric: string; stations?: string[] | undefined; tags?: string[] | undefined }): Match => ({
+const matchOf = (m: { metric: string; stations?: string[] | undefined; tags?: string[] | undefined; any_tags?: string[] | undefined }): Match => ({
   metric: m.metric,
   ...(m.stations && { stations: new Set(m.stations) }),
   ...(m.tags && { tags: m.tags }),
+  ...(m.any_tags && { anyTags: m.any_tags }),
 });
 
 function derivation(ctx: Context, d: NonNullable<Spec<'threshold'>['match']['derive']>, kind: string): Derivation | undefined {
@@ -205,6 +218,17 @@ export function compileRule(yaml: YamlFile, path: Path, errors: LocatedError[], 
   const base = { id: spec.id, title: spec.title, domain: spec.domain, options, hash, source: formatPosition(yaml.error(path, '')), ...(spec.description !== undefined && { description: spec.description }) };
   let rule: Rule;
   if (spec.kind === 'stale') rule = { ...base, kind: 'stale', match: matchOf(spec.match), variants: both(staleVariant, spec) };
+  else if (spec.kind === 'geofence') {
+    if (spec.while) refs.push({ id: spec.while.rule, kind: 'compound', path: [...path, 'while', 'rule'] });
+    rule = {
+      ...base,
+      kind: 'geofence',
+      match: matchOf(spec.match),
+      zones: { ...(spec.zones.kinds && { kinds: spec.zones.kinds }), ...(spec.zones.ids && { ids: new Set(spec.zones.ids) }), ...(spec.zones.hazard && { hazard: spec.zones.hazard }) },
+      ...(spec.while && { while: { rule: spec.while.rule, atLeast: spec.while.at_least ?? 'blue', deadlineMs: ms(spec.while.deadline) } }),
+      variants: both(geofenceVariant, spec),
+    };
+  }
   else if (spec.kind === 'compound') {
     rule = { ...base, kind: 'compound', scope: spec.scope, regionDigits: spec.region_digits ?? 6, variants: both((c, s: Spec<'compound'>) => compoundVariant(c, s, refs), spec) };
   } else {

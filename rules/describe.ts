@@ -7,7 +7,7 @@ import type { Condition, Match, Mode, Rule, TierCondition } from './rule.ts';
 const dwell = (ms: number, what = 'for'): string => (ms > 0 ? ` ${what} ${formatDuration(ms)}` : '');
 
 function watches(m: Match): string {
-  const where = [m.stations && `stations ${[...m.stations].join(', ')}`, m.tags && `stations tagged ${m.tags.join(' and ')}`].filter(Boolean);
+  const where = [m.stations && `stations ${[...m.stations].join(', ')}`, m.tags && `stations tagged ${m.tags.join(' and ')}`, m.anyTags && `stations tagged ${m.anyTags.join(' or ')}`].filter(Boolean);
   return `${m.metric} at ${where.length ? where.join(', ') : 'every station of the domain'}`;
 }
 
@@ -26,6 +26,14 @@ function ladder(rule: Rule, mode: Mode): string[] {
       ...v.tiers.map((t) => `${tierLabel(t.tier)} when nothing has arrived for ${t.afterMs !== undefined ? formatDuration(t.afterMs) : `${t.missed} reporting intervals`}`),
       ...(v.intervalMs !== undefined ? [`The reporting interval is learned from the series (median of recent gaps); ${formatDuration(v.intervalMs)} is assumed until then.`] : []),
       'The next reading lifts it.',
+    ];
+  }
+  if (rule.kind === 'geofence') {
+    const v = rule.variants[mode];
+    const band = v.speed ? ` and moving${v.speed.above !== undefined ? ` faster than ${v.speed.above} kn` : ''}${v.speed.below !== undefined ? ` slower than ${v.speed.below} kn` : ''}` : '';
+    return [
+      ...v.tiers.map((t) => `${tierLabel(t.tier)} when ${v.condition}${band}${dwell(t.forMs)}`),
+      `Clears when no longer so${dwell(v.clearForMs, 'for')}.${v.bufferM ? ` A vessel counts as inside until it is ${v.bufferM} m past the edge.` : ''}`,
     ];
   }
   if (rule.kind === 'compound') {
@@ -62,6 +70,12 @@ function what(rule: Rule): string {
     }
     case 'stale':
       return `Watches ${watches(rule.match)} for silence, by the clock; stations that never reported count from when the engine started watching.`;
+    case 'geofence': {
+      const z = rule.zones;
+      const areas = z.hazard ? `the moving circles of ${z.hazard.domain}/${z.hazard.metric} (radius in km)` : [z.kinds && `zones of kind ${z.kinds.join(', ')}`, z.ids && `zones ${[...z.ids].join(', ')}`].filter(Boolean).join(' and ');
+      const order = rule.while ? ` Only while ${rule.while.rule} warns at ${tierLabel(rule.while.atLeast)} or above, from ${formatDuration(rule.while.deadlineMs)} after it first did.` : '';
+      return `Follows each position of ${watches(rule.match)} against ${areas}.${order}`;
+    }
     case 'compound':
       return `Combines other rules' warnings and latest readings ${rule.scope === 'region' ? `for every region (the first ${rule.regionDigits} digits of the GB/T 2260 code)` : 'for the same station'}.`;
   }
@@ -70,7 +84,7 @@ function what(rule: Rule): string {
 export function describeRule(rule: Rule): string[] {
   const lines = [`${rule.title} — ${rule.id} (${rule.kind}, domain ${rule.domain}, hash ${rule.hash}, ${rule.source})`];
   if (rule.description) lines.push(rule.description);
-  if (rule.kind !== 'compound' && rule.kind !== 'stale' && rule.derive) {
+  if ((rule.kind === 'threshold' || rule.kind === 'trend' || rule.kind === 'stat' || rule.kind === 'accumulation') && rule.derive) {
     const d = rule.derive;
     lines.push(`${rule.match.metric} is derived by ${d.function} from ${Object.entries(d.inputs).map(([k, v]) => `${k} = ${v}`).join(', ')}${Object.keys(d.params).length ? ` with ${Object.entries(d.params).map(([k, v]) => `${k} = ${v.text}`).join(', ')}` : ''}.`);
   }
@@ -90,9 +104,8 @@ export function describeRule(rule: Rule): string[] {
 
 /** Station parameters a rule's levels read. */
 export function paramsOf(rule: Rule): string[] {
-  if (rule.kind === 'stale') return [];
-  if (rule.kind === 'compound') return [];
+  if (rule.kind === 'stale' || rule.kind === 'compound' || rule.kind === 'geofence') return [];
   return [...new Set(Object.values(rule.variants).flatMap((v) => v.conditions.flatMap((c) => [...c.level.params, ...c.hysteresis.params])))];
 }
 
-export const tiersOf = (rule: Rule): string[] => [...new Set(rule.kind === 'stale' || rule.kind === 'compound' ? rule.variants.normal.tiers.map((t) => t.tier) : rule.variants.normal.conditions.map((c) => c.tier))];
+export const tiersOf = (rule: Rule): string[] => [...new Set(rule.kind === 'stale' || rule.kind === 'compound' || rule.kind === 'geofence' ? rule.variants.normal.tiers.map((t) => t.tier) : rule.variants.normal.conditions.map((c) => c.tier))];

@@ -23,7 +23,7 @@ match: { metric: stage }
 tiers:
   red: { above: 1 }
 `;
-  breaks(valid, 'kind: threshold', 'kind: threshhold', ['kinds.yaml:4:7: unknown kind "threshhold"; one of threshold, trend, stat, accumulation, stale, compound, quality, silence']);
+  breaks(valid, 'kind: threshold', 'kind: threshhold', ['kinds.yaml:4:7: unknown kind "threshhold"; one of threshold, trend, stat, accumulation, stale, compound, geofence, quality, silence']);
 });
 
 const accumulation = `id: flash
@@ -206,4 +206,26 @@ test('quality gates and silences: their own fields are checked', () => {
   const set = parseRuleFile('kinds.yaml', valid);
   assert.deepEqual(set.gates.map((g) => [g.id, g.hard.max?.evaluate({ historical_max: 7 }), g.flatline]), [['stage-gate', 12, { forMs: 6 * 3_600_000, tolerance: 0, flag: 'doubtful' }]]);
   assert.deepEqual(set.silences.map((s) => [s.id, s.from, s.until]), [['works', Date.parse('2026-06-30T16:00:00Z'), Date.parse('2026-06-30T22:00:00Z')]]);
+});
+
+const geofence = `id: nf
+title: In a no-fishing area
+kind: geofence
+domain: vessel
+match: { metric: position }
+zones: { kinds: [no-fishing] }
+condition: inside
+buffer: 500m
+speed: { above: 1, below: 5 }
+tiers:
+  yellow: { for: 10m }
+`;
+
+test('geofence errors: located, in plain words', () => {
+  breaks(geofence, 'buffer: 500m', 'buffer: 500 metres', ['kinds.yaml:8:9: buffer: must be a distance such as 200m, 1.5km or 2nmi (or metres as a number)']);
+  breaks(geofence, 'kinds: [no-fishing]', 'kinds: [no-fish]', ['kinds.yaml:6:18: zones.kinds.0: Invalid option: expected one of "port"|"anchorage"|"no-fishing"|"restricted"|"shipping-lane"|"fishing-ground"']);
+  breaks(geofence, 'zones: { kinds: [no-fishing] }', 'zones: { kinds: [no-fishing], hazard: { domain: typhoon, metric: r7 } }', ['kinds.yaml:6:8: zones: give "kinds" and/or "ids" (registry zones), or "hazard" (moving circles)']);
+  breaks(geofence, 'condition: inside', 'condition: within', ['kinds.yaml:7:12: condition: Invalid option: expected one of "enter"|"exit"|"inside"|"outside"']);
+  breaks(geofence, 'above: 1, below: 5', 'above: 5, below: 1', ['kinds.yaml:9:17: "above" must be below "below": the band would be empty']);
+  breaks(geofence, 'buffer: 500m', 'buffer: 500m\nwhile: { rule: typhoon, at_least: orange, deadline: 6h }', ['kinds.yaml:9:16: no rule with id "typhoon"']);
 });

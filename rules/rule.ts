@@ -2,6 +2,7 @@
 // and one variant per mode (平时 normal / 战时 emergency).
 import type { Station } from '../engine/station.ts';
 import type { Tier } from '../engine/tiers.ts';
+import type { ZoneKind } from '../stations/zones.ts';
 import type { Expression } from './expression.ts';
 import type { SignalSpec } from './window.ts';
 
@@ -12,6 +13,8 @@ export interface Match {
   metric: string;
   stations?: ReadonlySet<string>;
   tags?: readonly string[];
+  /** At least one of these (e.g. vessel classes). */
+  anyTags?: readonly string[];
 }
 
 /** A series computed by a registered function from other metrics of the same station. */
@@ -104,7 +107,35 @@ export interface CompoundRule extends Base {
   variants: Record<Mode, CompoundVariant>;
 }
 
-export type Rule = SeriesRule | StaleRule | CompoundRule;
+export type GeofenceCondition = 'enter' | 'exit' | 'inside' | 'outside';
+
+export interface GeofenceVariant {
+  condition: GeofenceCondition;
+  bufferM: number;
+  /** Knots. */
+  speed?: { above?: number; below?: number };
+  /** Lowest tier first: how long the condition must have held for each. */
+  tiers: { tier: Tier; forMs: number }[];
+  clearForMs: number;
+}
+
+export interface ZoneSelection {
+  kinds?: readonly ZoneKind[];
+  ids?: ReadonlySet<string>;
+  /** Moving circles: the latest reading of each station of this domain/metric (position = centre, value = radius, km). */
+  hazard?: { domain: string; metric: string };
+}
+
+export interface GeofenceRule extends Base {
+  kind: 'geofence';
+  match: Match;
+  zones: ZoneSelection;
+  /** In force only while rule `rule` has a warning at `atLeast` or above, from `deadlineMs` after it first had. */
+  while?: { rule: string; atLeast: Tier; deadlineMs: number };
+  variants: Record<Mode, GeofenceVariant>;
+}
+
+export type Rule = SeriesRule | StaleRule | CompoundRule | GeofenceRule;
 
 /** Limits a reading must pass before any rule sees it; expressions resolve per station. */
 export interface QualityGate {
@@ -128,6 +159,8 @@ export interface Silence {
   source: string;
 }
 
-/** Whether a rule watches a station: listed by id (when ids are given) and carrying every tag. */
+/** Whether a rule watches a station: listed by id (when ids are given), carrying every tag and one of the any-tags. */
 export const appliesTo = (match: Match, station: Station): boolean =>
-  (!match.stations || match.stations.has(station.id)) && (!match.tags || match.tags.every((t) => station.tags.includes(t)));
+  (!match.stations || match.stations.has(station.id)) &&
+  (!match.tags || match.tags.every((t) => station.tags.includes(t))) &&
+  (!match.anyTags || match.anyTags.some((t) => station.tags.includes(t)));

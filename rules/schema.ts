@@ -2,8 +2,10 @@
 // kind; the loader picks it by `kind` (default `threshold`), so an error names the fields of that
 // kind only. `ruleDocument` (all kinds) is what the JSON Schema for editors is generated from.
 import { z } from 'zod';
+import { parseDistance } from '../engine/distance.ts';
 import { parseDuration } from '../engine/duration.ts';
 import { TOKEN } from '../engine/observation.ts';
+import { ZONE_KINDS } from '../stations/zones.ts';
 
 const token = z.string().regex(TOKEN, 'must be letters, digits, "-" or "_"');
 
@@ -55,6 +57,8 @@ const match = z.strictObject({
   metric: token,
   stations: z.array(token).min(1).optional(),
   tags: z.array(z.string()).min(1).optional(),
+  /** At least one of these tags, e.g. the vessel classes a port-return order covers. */
+  any_tags: z.array(z.string()).min(1).optional(),
   /** Watch a series computed by a registered function from other metrics of the same station. */
   derive: z
     .strictObject({
@@ -116,6 +120,49 @@ const staleFields = {
   interval: duration.optional(),
 };
 export const staleRule = z.strictObject({ ...common, kind: z.literal('stale'), match, ...staleFields, modes: modes(staleFields) });
+
+/** A distance: metres as a number, or text such as 200m, 1.5km, 2nmi. */
+export const distance = z.union([
+  z.number().nonnegative(),
+  z.string().refine((s) => parseDistance(s) !== undefined, { message: 'must be a distance such as 200m, 1.5km or 2nmi (or metres as a number)' }),
+]);
+
+const zoneKind = z.enum(ZONE_KINDS);
+
+/** Which areas a geofence rule watches: zones of the registry by kind or id, or moving hazards (a typhoon's wind circle). */
+const zonesSpec = z
+  .strictObject({
+    kinds: z.array(zoneKind).min(1).optional(),
+    ids: z.array(token).min(1).optional(),
+    /** Circles from the latest observation of each station of a domain/metric: centre = position, radius = value in km. */
+    hazard: z.strictObject({ domain: token, metric: token }).optional(),
+  })
+  .refine((z) => (z.hazard === undefined) !== (z.kinds === undefined && z.ids === undefined), { message: 'give "kinds" and/or "ids" (registry zones), or "hazard" (moving circles)' });
+
+const geofenceFields = {
+  /** inside / outside the zones; enter / exit: the same, once the vessel has been seen on the other side. */
+  condition: z.enum(['enter', 'exit', 'inside', 'outside']),
+  /** Hysteresis at the boundary: inside from the edge in, outside only past the edge plus the buffer. */
+  buffer: distance.optional(),
+  /** A speed band in knots the vessel must also be in (e.g. loitering: below 2). */
+  speed: z
+    .strictObject({ above: z.number().nonnegative().optional(), below: z.number().positive().optional() })
+    .refine((s) => s.above !== undefined || s.below !== undefined, { message: 'give "above" and/or "below" (knots)' })
+    .optional(),
+  /** Each tier: how long the condition must have held. */
+  tiers: tiersOf(z.strictObject({ for: duration.optional() })),
+  clear: z.strictObject({ for: duration.optional() }).optional(),
+};
+export const geofenceRule = z.strictObject({
+  ...common,
+  kind: z.literal('geofence'),
+  match,
+  zones: zonesSpec,
+  ...geofenceFields,
+  /** Only while another rule has a warning in force at or above a tier, from `deadline` after it first did (typhoon port return). */
+  while: z.strictObject({ rule: token, at_least: tierName.optional(), deadline: duration.optional() }).optional(),
+  modes: modes(geofenceFields),
+});
 
 export interface ConditionSpec {
   all?: ConditionSpec[];
@@ -207,6 +254,7 @@ export const SCHEMAS = {
   accumulation: accumulationRule,
   stale: staleRule,
   compound: compoundRule,
+  geofence: geofenceRule,
   quality: qualityGate,
   silence,
 } as const;

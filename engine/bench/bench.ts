@@ -21,6 +21,7 @@ import type { WarningEvent } from '../warning.ts';
 import { parseRuleFile } from '../../rules/loader.ts';
 import { createRng } from '../../simulators/rng.ts';
 import { benchBacktest } from './backtest-bench.ts';
+import { benchGeofence, VESSELS, ZONES } from './geofence-bench.ts';
 import { formatTable, percentile } from './table.ts';
 
 const { values: args } = parseArgs({
@@ -191,6 +192,17 @@ async function main(): Promise<void> {
         ['load into DuckDB (prefill)', bt.points, bt.loadMs / 1000, pps(bt.loadMs), ''],
         ['baseline: DuckDB scan in time order, no rules', bt.points, bt.scanMs / 1000, pps(bt.scanMs), 1],
         [`backtest: scan + every rule of the pack (${bt.events.toLocaleString('en')} events)`, bt.points, bt.backtestMs / 1000, pps(bt.backtestMs), pps(bt.backtestMs) / pps(bt.scanMs)],
+      ]),
+    );
+    console.log('');
+    const geo = benchGeofence();
+    const gps = (ms: number) => geo.positions / (ms / 1000);
+    console.log(`geofence: ${VESSELS.toLocaleString('en')} vessels against ${ZONES.toLocaleString('en')} zones, one inside rule with dwell and buffer (goal: at least 100,000 positions/s)\n`);
+    console.log(
+      formatTable([
+        ['phase', 'positions', 'seconds', 'positions/s', 'vs index'],
+        [`baseline: spatial index lookup only (${geo.inside.toLocaleString('en')} inside)`, geo.positions, geo.indexMs / 1000, gps(geo.indexMs), 1],
+        [`evaluator: geofence rule, ladder, lifecycle (${geo.events.toLocaleString('en')} events)`, geo.positions, geo.evaluatorMs / 1000, gps(geo.evaluatorMs), gps(geo.evaluatorMs) / gps(geo.indexMs)],
       ]),
     );
     console.log('');

@@ -1,0 +1,142 @@
+// One geofence rule bound to one vessel: where the vessel is (which of the rule's areas it is in,
+// with a buffer at the boundary so a vessel on the edge does not flap), whether the rule's
+// condition holds there (inside, outside, enter, exit, within a speed band), and the tier ladder
+// that turns "held for long enough" into tiers. The condition is a 0/1 signal on the shared ladder,
+// so dwell, clear dwell, hold and renotify work as for every other rule.
+import { idle } from '../alerting/lifecycle.ts';
+import { initialLadder, realign, stepLadder, topTier, type Decision, type LadderStep, type Level } from '../rules/latch.ts';
+import type { GeofenceRule, GeofenceVariant, Mode } from '../rules/rule.ts';
+import type { LadderBindingState } from './series-binding.ts';
+import type { Tier } from './tiers.ts';
+import type { Station } from './station.ts';
+import type { StateRow } from './store/store.ts';
+
+/** A vessel's fix: speed in knots, course in degrees true. */
+export interface Fix {
+  ts: number;
+  lon: number;
+  lat: number;
+  speed?: number;
+  course?: number;
+}
+
+export interface Area {
+  id: string;
+  name: string;
+  kind: string;
+}
+
+/** The areas a rule watches: registry zones behind a spatial index, or moving hazard circles. */
+export interface Areas {
+  /** An area containing the point (the edge counts), if any. */
+  containing(lon: number, lat: number): Area | undefined;
+  /** Metres from the point to the area's edge, 0 inside; Infinity for an area that is gone. */
+  distance(id: string, lon: number, lat: number): number;
+  get(id: string): Area | undefined;
+}
+
+export interface GeofenceState extends LadderBindingState {
+  /** The area the vessel is counted in (null: none); absent before its first fix. */
+  area?: string | null;
+  /** Seen outside every area / inside one since watching began: what enter and exit need. */
+  seenOut: boolean;
+  seenIn: boolean;
+}
+
+/** The condition as a ladder: every tier is "held" (signal 1) for its own dwell. */
+export function geofenceLevels(v: GeofenceVariant): Level[] {
+  return v.tiers.map((t) => ({ tier: t.tier, component: 0, op: 'above', level: 1, clearLevel: 0.5, forMs: t.forMs, clearForMs: v.clearForMs }));
+}
+
+export class GeofenceBinding {
+  readonly key: string;
+  state: GeofenceState;
+  /** The newest fix. Memory only: read back from the store at start. */
+  last?: Fix;
+  lastDecision?: Decision;
+  private levels: Level[];
+
+  constructor(
+    readonly rule: GeofenceRule,
+    readonly station: Station,
+    private mode: Mode,
+    saved?: StateRow,
+  ) {
+    this.key = `${rule.id}|${station.id}`;
+    this.levels = geofenceLevels(rule.variants[mode]);
+    this.state = saved?.ruleHash === rule.hash ? (saved.state as GeofenceState) : { ladder: initialLadder(this.levels), life: idle, seenOut: false, seenIn: false };
+  }
+
+  get variant(): GeofenceVariant {
+    return this.rule.variants[this.mode];
+  }
+
+  /**
+   * Take a fix: the vessel stays counted in its area until it is farther than the buffer from it;
+   * it is counted in a new area only once it is inside one. The caller passes fixes in time order.
+   * True when what is kept of it changed.
+   */
+  move(fix: Fix, areas: Areas): boolean {
+    this.last = fix;
+    const before = this.state.area;
+    const kept = before ? areas.distance(before, fix.lon, fix.lat) <= this.variant.bufferM : false;
+    const area = kept ? before! : (areas.containing(fix.lon, fix.lat)?.id ?? null);
+    if (area === before && (area ? this.state.seenIn : this.state.seenOut)) return false;
+    this.state = { ...this.state, area, seenIn: this.state.seenIn || area !== null, seenOut: this.state.seenOut || area === null };
+    return true;
+  }
+
+  /** 1 when the rule's condition holds, 0 when not, NaN when it cannot tell (a speed band and no speed). */
+  signal(gateOpen = true): number {
+    if (!gateOpen) return 0;
+    const v = this.variant;
+    const { area, seenIn, seenOut } = this.state;
+    // A vessel never heard from is in no area we know of: "not in port" for a port-return order.
+    const inside = area !== undefined && area !== null;
+    const where =
+      v.condition === 'inside' ? inside : v.condition === 'outside' ? !inside : v.condition === 'enter' ? inside && seenOut : !inside && seenIn;
+    if (!where) return 0;
+    if (!v.speed) return 1;
+    const speed = this.last?.speed;
+    if (speed === undefined) return NaN;
+    return (v.speed.above === undefined || speed > v.speed.above) && (v.speed.below === undefined || speed < v.speed.below) ? 1 : 0;
+  }
+
+  /** Step the ladder at event time `ts` (never before its last step: the clock may have moved it on). */
+  step(ts: number, signal: number): LadderStep {
+    const step = stepLadder(this.levels, this.state.ladder, Math.max(ts, this.state.ladder.lastTs), [signal], true);
+    if (step.applied) {
+      this.state = { ...this.state, ladder: step.state };
+      if (step.decision) this.lastDecision = step.decision;
+    }
+    return step;
+  }
+
+  /** The tier the ladder stands at (what a hold that ended steps down to). */
+  get proposed(): Tier | null {
+    return topTier(this.levels, this.state.ladder);
+  }
+
+  /** The vessel where it was last seen (its home port before any fix), for the warning. */
+  get place(): Station {
+    return this.last ? { ...this.station, lon: this.last.lon, lat: this.last.lat } : this.station;
+  }
+
+  /** When the earliest dwell under way completes if nothing changes (undefined: none under way). */
+  get dueAt(): number | undefined {
+    let due: number | undefined;
+    this.state.ladder.latches.forEach((l, i) => {
+      if (!l.run) return;
+      const at = l.run.from.ts + (l.on ? this.levels[i]!.clearForMs : this.levels[i]!.forMs);
+      due = Math.min(due ?? at, at);
+    });
+    return due;
+  }
+
+  setMode(mode: Mode): void {
+    const next = geofenceLevels(this.rule.variants[mode]);
+    this.state = { ...this.state, ladder: realign(this.levels, this.state.ladder, next) };
+    this.levels = next;
+    this.mode = mode;
+  }
+}
