@@ -22,6 +22,19 @@ const schema = z.strictObject({
   http: z.strictObject({ port: z.number().int().min(0).max(65535), host: z.string().default('127.0.0.1') }).optional(),
   /** Watch the rules directory and swap in a changed set that validates. */
   watchRules: z.boolean().default(true),
+  /** Geofence zones: a GeoJSON FeatureCollection of ports, no-fishing areas... */
+  zones: z.string().optional(),
+  /** The fleet registry: vessels, their terminals and home ports (which must be zones). */
+  fleet: z.string().optional(),
+  /** Vessel feeds read by the engine and published as observations. */
+  feeds: z
+    .strictObject({
+      /** AIS NMEA: a TCP server to connect to ("host:port"), a UDP port to listen on (loopback unless host is given), a file, or a NATS subject. */
+      ais: z.array(z.union([z.strictObject({ tcp: z.string().regex(/^[^:]+:\d+$/, 'must be host:port') }), z.strictObject({ udp: z.number().int().min(0).max(65535), host: z.string().default('127.0.0.1') }), z.strictObject({ file: z.string() }), z.strictObject({ nats: z.string() })])).default([]),
+      /** Beidou reports (JSON, or RMC sentences on subjects ending in the terminal id) on NATS subjects. */
+      beidou: z.array(z.strictObject({ nats: z.string() })).default([]),
+    })
+    .prefault({}),
 });
 
 export type Config = z.output<typeof schema>;
@@ -37,6 +50,9 @@ export function loadConfig(path: string): { config?: Config; errors: LocatedErro
       ...value,
       rules: at(value.rules),
       stations: at(value.stations),
+      ...(value.zones && { zones: at(value.zones) }),
+      ...(value.fleet && { fleet: at(value.fleet) }),
+      feeds: { ...value.feeds, ais: value.feeds.ais.map((f) => ('file' in f ? { file: at(f.file) } : f)) },
       store: { ...value.store, path: at(value.store.path) },
       sinks: { ...value.sinks, ...(value.sinks.jsonl && { jsonl: at(value.sinks.jsonl) }) },
     },

@@ -14,6 +14,8 @@ export const CONTROL_SUBJECTS = {
   rules: 'seed.rules.list',
   /** A tide station's coming high waters, with the forecast from the surge observed now. */
   highWaters: 'seed.tides.high-waters',
+  /** Where a geofence rule stands: for a port-return order, who is still out. */
+  fleet: 'seed.fleet.standing',
   /** Published when a changed rule set is rejected: file:line:column errors. */
   ruleErrors: 'seed.rules.errors',
 } as const;
@@ -64,6 +66,16 @@ export function highWaters({ evaluator, clock = Date.now }: Controls, body: unkn
   if (!station?.harmonics) return { ok: false, error: station ? `station ${id} has no harmonic constants` : `no station "${id}"` };
   const level = evaluator.latestReading(`${station.domain}.${id}.level`);
   return { ok: true, ...comingHighWaters(station, clock(), hours, level) };
+}
+
+const fleetRequest = z.strictObject({ rule: z.string().min(1).default('typhoon-port-return') });
+
+/** A geofence rule's standing over the fleet: in force or not, the deadline, and every vessel it holds for. */
+export function fleetStanding({ evaluator }: Controls, body: unknown): ControlReply {
+  const parsed = fleetRequest.safeParse(body);
+  if (!parsed.success) return { ok: false, error: `expected {"rule": "<geofence rule id>"}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}` };
+  const standing = evaluator.fleetStanding(parsed.data.rule);
+  return standing ? { ok: true, ...standing } : { ok: false, error: `no geofence rule "${parsed.data.rule}"` };
 }
 
 /** JSON text → value, or a reply saying what is wrong with it. */

@@ -1,9 +1,9 @@
 // The engine's HTTP API on loopback by default: GET /mode, POST /mode, GET /warnings/active,
-// GET /rules, GET /tides/high-waters?station=T01&hours=48. Same handlers as the NATS subjects
+// GET /rules, GET /tides/high-waters?station=T01&hours=48, GET /fleet/standing?rule=typhoon-port-return. Same handlers as the NATS subjects
 // (engine/control.ts); a GET's query parameters are its body.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { activeWarnings, getMode, highWaters, listRules, parseBody, setMode, type ControlReply, type Controls } from './control.ts';
+import { activeWarnings, fleetStanding, getMode, highWaters, listRules, parseBody, setMode, type ControlReply, type Controls } from './control.ts';
 
 export async function startHttpApi(c: Controls, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
   const routes: Record<string, (body: unknown) => ControlReply | Promise<ControlReply>> = {
@@ -12,6 +12,7 @@ export async function startHttpApi(c: Controls, port: number, host = '127.0.0.1'
     'GET /warnings/active': () => activeWarnings(c),
     'GET /rules': () => listRules(c),
     'GET /tides/high-waters': (body) => highWaters(c, body),
+    'GET /fleet/standing': (body) => fleetStanding(c, body),
   };
   const server = createServer((req, res) => {
     let text = '';

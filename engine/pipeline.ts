@@ -6,6 +6,7 @@
 // checkpoint skips it: nothing lost, nothing doubled.
 import { asyncScheduler, bufferTime, concatMap, EMPTY, endWith, filter, interval, map, merge, Subject, takeWhile, type Observable, type SchedulerLike } from 'rxjs';
 import type { Mode, Rule } from '../rules/rule.ts';
+import type { Zone } from '../stations/zones.ts';
 import type { Inbound, Publisher, Source } from './bus.ts';
 import { decodeObservation } from './codec.ts';
 import { Evaluator, type RuleBook, type StepResult } from './evaluator.ts';
@@ -49,6 +50,8 @@ export interface EngineOptions {
   clock?: () => number;
   /** Series derived on the clock from what was heard (the fleet online rate). */
   samplers?: Sampler[];
+  /** Zones geofence rules select from. */
+  zones?: readonly Zone[];
 }
 
 /** Hears every observation; on clock ticks, gives readings of a derived series that are evaluated and stored like any other. */
@@ -185,6 +188,7 @@ export async function startEngine(
     ...(checkpoint && { lastTimes: checkpoint.lastTimes }),
     ...(mode && { mode }),
     now: opts.clock ? opts.clock() : scheduler.now(),
+    ...(opts.zones && { zones: opts.zones }),
   });
   await warm(evaluator, opts.store);
   const engine = new Engine(evaluator, source.name, opts);

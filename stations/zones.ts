@@ -129,3 +129,12 @@ export function parseZones(file: string, text: string): { zones: Zone[]; errors:
 
 export const loadZones = (path: string): { zones: Zone[]; errors: LocatedError[] } =>
   parseZones(relative(process.cwd(), path) || path, readFileSync(path, 'utf8'));
+
+/** Ports and anchorages as places (the middle of their bounding box), for the fleet registry's home ports. */
+export function portPlaces(zones: readonly Zone[]): Map<string, { lon: number; lat: number; region?: string }> {
+  return new Map(
+    zones
+      .filter((z) => z.kind === 'port' || z.kind === 'anchorage')
+      .map((z) => [z.id, { lon: (z.bbox[0] + z.bbox[2]) / 2, lat: (z.bbox[1] + z.bbox[3]) / 2, ...(z.region && { region: z.region }) }]),
+  );
+}

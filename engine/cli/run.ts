@@ -1,14 +1,21 @@
 // `seed run --config <file>`: the engine as a service, over NATS JetStream, until SIGINT/SIGTERM,
 // with hot reload of the rules directory and control over NATS request/reply and HTTP.
 import { loadRules } from '../../rules/loader.ts';
+import { OnlineRate } from '../../stations/online-rate.ts';
 import { loadRegistry } from '../../stations/registry.ts';
+import { VesselIngest } from '../../stations/vessel-ingest.ts';
+import { loadFleet, type Fleet } from '../../stations/vessels.ts';
+import { loadZones, portPlaces } from '../../stations/zones.ts';
 import { loadConfig } from '../config.ts';
 import { startEngine } from '../pipeline.ts';
 import { busSink } from '../sinks/bus-sink.ts';
 import { consoleSink } from '../sinks/console-sink.ts';
 import { jsonlSink } from '../sinks/jsonl-sink.ts';
 import type { WarningSink } from '../sinks/sink.ts';
-import { openJetStream } from '../sources/jetstream-source.ts';
+import { openJetStream, type JetStreamBus } from '../sources/jetstream-source.ts';
+import { fileLines, ingestFeed, natsLines, tcpLines, udpLines, type FeedLine } from '../sources/vessel-feed.ts';
+import type { Config } from '../config.ts';
+import { Subject, takeUntil, type Observable } from 'rxjs';
 import { openDuckDbStore } from '../store/duckdb-store.ts';
 import { CONTROL_SUBJECTS } from '../control.ts';
 import { startHttpApi } from '../http-api.ts';
@@ -20,24 +27,30 @@ export async function runFromConfig(path: string, print: (line: string) => void)
   const { config, errors } = loadConfig(path);
   const rules = config && loadRules(config.rules);
   const registry = config && loadRegistry(config.stations);
-  const all = [...errors, ...(rules?.errors ?? []), ...(registry?.errors ?? [])];
+  const zones = config?.zones ? loadZones(config.zones) : { zones: [], errors: [] };
+  const fleet = config?.fleet ? loadFleet(config.fleet, portPlaces(zones.zones)) : undefined;
+  const all = [...errors, ...(rules?.errors ?? []), ...(registry?.errors ?? []), ...zones.errors, ...(fleet?.errors ?? [])];
   if (!config || !rules || !registry || all.length) {
     for (const e of all) print(formatError(e));
     return 1;
   }
+  const stations = new Map([...registry.stations, ...(fleet?.stations ?? [])]);
   const store = await openDuckDbStore(config.store.path);
   const bus = await openJetStream(config.source.url);
   await bus.ensureStreams();
   const sinks: WarningSink[] = [busSink(bus.publisher)];
   if (config.sinks.jsonl) sinks.push(jsonlSink(config.sinks.jsonl));
   if (config.sinks.console) sinks.push(consoleSink(print));
-  const { reports, evaluator, control } = await startEngine(bus.source(config.source.durable), rules, registry.stations, {
+  const { reports, evaluator, control } = await startEngine(bus.source(config.source.durable), rules, stations, {
     store,
     publisher: bus.publisher,
     sinks,
     batch: config.batch,
     tickMs: config.tickMs,
+    zones: zones.zones,
+    ...(fleet && { samplers: [new OnlineRate(fleet)] }),
   });
+  const feeds = startFeeds(config.feeds, fleet, bus, print);
   serveControl(bus.nc, { evaluator, control });
   const http = config.http && (await startHttpApi({ evaluator, control }, config.http.port, config.http.host));
   const unwatch = config.watchRules
@@ -54,7 +67,7 @@ export async function runFromConfig(path: string, print: (line: string) => void)
         },
       })
     : () => undefined;
-  print(`seed: ${rules.rules.length} rules, ${registry.stations.size} stations, mode ${evaluator.currentMode}, store ${config.store.path}, NATS ${config.source.url}${http ? `, HTTP ${http.url}` : ''}`);
+  print(`seed: ${rules.rules.length} rules, ${registry.stations.size} stations, ${fleet?.vessels.size ?? 0} vessels, ${zones.zones.length} zones, ${feeds.length} feeds, mode ${evaluator.currentMode}, store ${config.store.path}, NATS ${config.source.url}${http ? `, HTTP ${http.url}` : ''}`);
   let processed = 0;
   let deadLettered = 0;
   const code = await new Promise<number>((done) => {
@@ -78,8 +91,34 @@ export async function runFromConfig(path: string, print: (line: string) => void)
   });
   print(`seed: ${processed} messages processed, ${deadLettered} dead-lettered`);
   unwatch();
+  for (const f of feeds) f.unsubscribe();
   http?.server.close();
   await bus.close();
   await store.close();
   return code;
+}
+
+/** Start the configured vessel feeds: each publishes positions on the bus; an ended or failed feed is reported, the others go on. */
+function startFeeds(feeds: Config['feeds'], fleet: Fleet | undefined, bus: JetStreamBus, print: (line: string) => void): { unsubscribe(): void }[] {
+  const ingest = new VesselIngest(fleet ?? { vessels: new Map(), stations: new Map(), byTerminal: new Map(), errors: [] });
+  const run = (name: string, kind: 'ais' | 'beidou', lines: Observable<FeedLine>) => {
+    const stop = new Subject<void>();
+    ingestFeed(lines.pipe(takeUntil(stop)), kind, ingest, bus.publisher).then(
+      (c) => print(`seed: feed ${name} ended: ${c.lines} lines, ${c.observations} positions, ${c.deadLetters} dead letters`),
+      (e: unknown) => print(`seed: feed ${name} failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+    return { unsubscribe: () => stop.next() };
+  };
+  return [
+    ...feeds.ais.map((f) => {
+      if ('tcp' in f) {
+        const [host, port] = f.tcp.split(':') as [string, string];
+        return run(`ais tcp ${f.tcp}`, 'ais', tcpLines(host, Number(port)));
+      }
+      if ('udp' in f) return run(`ais udp ${f.host}:${f.udp}`, 'ais', udpLines(f.udp, f.host));
+      if ('file' in f) return run(`ais file ${f.file}`, 'ais', fileLines(f.file));
+      return run(`ais nats ${f.nats}`, 'ais', natsLines(bus.nc, f.nats));
+    }),
+    ...feeds.beidou.map((f) => run(`beidou nats ${f.nats}`, 'beidou', natsLines(bus.nc, f.nats))),
+  ];
 }

@@ -7,6 +7,7 @@ import { openJetStream } from '../sources/jetstream-source.ts';
 import { backtestCommand } from './backtest.ts';
 import { rulesCheck, rulesExplain } from './rules-check.ts';
 import { runFromConfig } from './run.ts';
+import { fleetCommand } from './fleet.ts';
 import { tidesCommand } from './tides.ts';
 
 const USAGE = `usage:
@@ -19,6 +20,7 @@ const USAGE = `usage:
   seed tides <station> --stations <file> [--from <t>] [--hours 48]
                                                 the coming high waters (astronomical tide) and the warning level each reaches
   seed tides <station> --nats <url> [--hours 48]  the same from a running engine, forecast with the surge observed now
+  seed fleet [rule] [--nats <url>]              a geofence rule over the fleet (default typhoon-port-return: who is still out)
   seed mode get [--nats <url>]                  the running engine's mode (normal 平时 / emergency 战时)
   seed mode set <normal|emergency> --by <who> --reason <why> [--nats <url>]`;
 
@@ -68,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
     const { stations, from, hours, nats } = values;
     return tidesCommand({ station: sub, ...(stations && { stations }), ...(from && { from }), ...(hours && { hours }), ...(nats && { nats }) }, print);
   }
+  if (cmd === 'fleet') return fleetCommand(sub, values.nats ?? 'nats://127.0.0.1:4222', print);
   if (cmd === 'mode') {
     const code = await mode(positionals.slice(1), values.nats ?? 'nats://127.0.0.1:4222', { ...(values.by && { by: values.by }), ...(values.reason && { reason: values.reason }) }, print);
     if (code >= 0) return code;

@@ -1,6 +1,6 @@
 // The control handlers (engine/control.ts) as NATS request/reply subjects.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { activeWarnings, CONTROL_SUBJECTS, getMode, highWaters, listRules, parseBody, setMode, type ControlReply, type Controls } from '../control.ts';
+import { activeWarnings, CONTROL_SUBJECTS, fleetStanding, getMode, highWaters, listRules, parseBody, setMode, type ControlReply, type Controls } from '../control.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -12,6 +12,7 @@ export function serveControl(nc: NatsConnection, c: Controls): void {
     [CONTROL_SUBJECTS.active, () => activeWarnings(c)],
     [CONTROL_SUBJECTS.rules, () => listRules(c)],
     [CONTROL_SUBJECTS.highWaters, (body) => highWaters(c, body)],
+    [CONTROL_SUBJECTS.fleet, (body) => fleetStanding(c, body)],
   ];
   for (const [subject, handle] of handlers) {
     nc.subscribe(subject, {
