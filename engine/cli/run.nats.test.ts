@@ -1,9 +1,10 @@
 // `seed run` as a real process over a real nats-server: the storm goes in in two halves, the engine
 // is SIGKILLed between them and started again. Every observation must be stored exactly once, and
-// the warnings (store and WARN stream) must be exactly those of an uninterrupted evaluation.
+// the warnings (store and WARN stream) must be exactly those of an uninterrupted evaluation. And a
+// run with zones, a fleet and vessel feeds.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -11,6 +12,8 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { loadRules } from '../../rules/loader.ts';
 import { simulateStorm, DEFAULT_STORM_SEED } from '../../simulators/hydrology.ts';
 import { loadRegistry } from '../../stations/registry.ts';
+import { ZoneIndex } from '../../stations/zone-index.ts';
+import { parseZones } from '../../stations/zones.ts';
 import { encodeObservation } from '../codec.ts';
 import { Evaluator } from '../evaluator.ts';
 import { startNatsServer, type NatsServer } from '../nats/nats-server.ts';
@@ -118,4 +121,57 @@ test('SIGKILL between two batches, and again mid-stream: nothing lost, nothing d
   }
   assert.equal((await jsm.streams.info('WARN')).state.messages, expected.length);
   assert.equal((await jsm.streams.info('DLQ')).state.messages, 2);
+});
+
+test('seed run with zones, a fleet and vessel feeds: a file of AIS and Beidou reports on NATS become positions, warnings and dead letters', async () => {
+  const zonesFile = join(process.cwd(), 'stations/demo-zones.geojson');
+  const { zones } = parseZones('z', readFileSync(zonesFile, 'utf8'));
+  const closed = zones.find((z) => z.kind === 'no-fishing')!;
+  const index = new ZoneIndex([closed]);
+  // A point well inside the closed area: the middle of its bounding box if inside, else a vertex-ward probe.
+  const [w, s, e, n] = closed.bbox;
+  const candidates = Array.from({ length: 400 }, (_, k) => [w + ((e - w) * ((k % 20) + 0.5)) / 20, s + ((n - s) * (Math.floor(k / 20) + 0.5)) / 20] as const);
+  const [lon, lat] = candidates.find(([x, y]) => index.containing(x, y).length && index.distance(closed, x - 0.01, y) === 0 && index.distance(closed, x + 0.01, y) === 0)!;
+  const ais = join(dir, 'feed.nmea');
+  writeFileSync(ais, '!AIVDM,1,1,,B,133i;RPP1DPEbcDMV@1r:Ow:2>`<,0*41\nnot a sentence\n');
+  const config = join(dir, 'vessels.yaml');
+  writeFileSync(
+    config,
+    [
+      `rules: ${join(process.cwd(), 'rules/packs/vessels')}`,
+      `stations: ${join(process.cwd(), 'stations/demo-county.yaml')}`,
+      `zones: ${zonesFile}`,
+      `fleet: ${join(process.cwd(), 'stations/demo-fleet.yaml')}`,
+      `store: { path: ${join(dir, 'vessels.duckdb')} }`,
+      `source: { kind: nats, url: "${server.url}", durable: vessels }`,
+      `sinks: { jsonl: ${join(dir, 'vessels.jsonl')}, console: true }`,
+      `feeds: { ais: [{ file: ${ais} }], beidou: [{ nats: "beidou.>" }] }`,
+      'batch: { maxSize: 100, maxWaitMs: 20 }',
+      '',
+    ].join('\n'),
+  );
+  const dlqBefore = (await jsm.streams.info('DLQ')).state.messages;
+  const seed = startSeed(config);
+  const deadline = Date.now() + 30_000;
+  while (!/feeds/.test(seed.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.match(seed.output(), /2040 vessels, 28 zones, 2 feeds/);
+  const t0 = Date.parse('2026-07-27T08:00:00+08:00');
+  for (const [k, report] of [0, 10, 20].entries()) {
+    bus.nc.publish('beidou.BD3382050', JSON.stringify({ terminal: 'BD3382050', ts: t0 + report * 60_000, lon, lat, speed: 3.2, course: 45 + k }));
+  }
+  bus.nc.publish('beidou.BD3382050', '{"terminal":"BD3382050","ts":"2026-07-27 08:30","lon":122,"lat":29}');
+  await bus.nc.flush();
+  while (!/Fishing in a no-fishing area/.test(seed.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  seed.child.kill('SIGTERM');
+  assert.equal(await seed.exited, 0, seed.output());
+  assert.match(seed.output(), /feed ais file .* ended: 2 lines, 1 positions, 1 dead letters/);
+  const warned = readFileSync(join(dir, 'vessels.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { rule: { id: string }; entity: string; tier: string; evidence: { zone?: { id: string } } });
+  const fishing = warned.find((x) => x.rule.id === 'no-fishing-area')!;
+  assert.deepEqual([fishing.entity, fishing.tier, fishing.evidence.zone?.id], ['ZY00001', 'yellow', closed.id]);
+  // (The new durable also reads the first test's observations, whose two malformed ones it dead-letters again.)
+  const letters: { subject: string; reason: string }[] = [];
+  for (let q = dlqBefore + 1; q <= (await jsm.streams.info('DLQ')).state.messages; q++) letters.push((await jsm.streams.getMessage('DLQ', { seq: q }))!.json());
+  const feeds = letters.filter((l) => !l.subject.startsWith('obs.'));
+  assert.deepEqual(feeds.map((l) => l.subject), [`file:${ais}`, 'beidou.BD3382050'], 'the bad AIS line and the bad Beidou report');
+  assert.match(feeds[1]!.reason, /^ts: must be ISO 8601/);
 });

@@ -2,6 +2,7 @@
 import { Evaluator } from '../../engine/evaluator.ts';
 import type { Observation } from '../../engine/observation.ts';
 import type { Station } from '../../engine/station.ts';
+import type { Zone } from '../../stations/zones.ts';
 import type { WarningEvent } from '../../engine/warning.ts';
 import type { RuleSet } from '../loader.ts';
 
@@ -14,8 +15,8 @@ export interface PackRun {
 }
 
 /** Every event, the clock ticking once per report time (as the pipeline ticks between batches). */
-export function runPack(rules: RuleSet, stations: ReadonlyMap<string, Station>, obs: readonly Observation[]): PackRun {
-  const ev = new Evaluator(rules, stations, { now: obs[0]!.ts });
+export function runPack(rules: RuleSet, stations: ReadonlyMap<string, Station>, obs: readonly Observation[], opts: { zones?: readonly Zone[] } = {}): PackRun {
+  const ev = new Evaluator(rules, stations, { now: obs[0]!.ts, ...opts });
   const events: WarningEvent[] = [];
   const flagged: Observation[] = [];
   let last: number | undefined;
