@@ -6,14 +6,25 @@ import { ZoneIndex } from '../stations/zone-index.ts';
 import type { Zone } from '../stations/zones.ts';
 import type { Area, Areas } from './geofence-binding.ts';
 
-/** The zones a selection names, indexed once per rule set. */
+/** The zones a selection names, indexed once per rule set and selection. */
 export function zoneAreas(zones: readonly Zone[], selection: ZoneSelection): Areas & { size: number } {
   const chosen = zones.filter((z) => (!selection.kinds || selection.kinds.includes(z.kind)) && (!selection.ids || selection.ids.has(z.id)));
   const byId = new Map(chosen.map((z) => [z.id, z]));
   const index = new ZoneIndex(chosen);
+  // Rules with the same selection share these areas, and each asks about the same fix in turn.
+  let lastLon = NaN;
+  let lastLat = NaN;
+  let lastArea: Area | undefined;
   return {
     size: chosen.length,
-    containing: (lon, lat) => index.containing(lon, lat)[0],
+    containing: (lon, lat) => {
+      if (lon !== lastLon || lat !== lastLat) {
+        lastLon = lon;
+        lastLat = lat;
+        lastArea = index.containing(lon, lat)[0];
+      }
+      return lastArea;
+    },
     distance: (id, lon, lat) => {
       const z = byId.get(id);
       return z ? index.distance(z, lon, lat) : Infinity;

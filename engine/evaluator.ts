@@ -127,6 +127,7 @@ class Index {
     readonly book: RuleBook,
     zones: readonly Zone[],
   ) {
+    const selections = new Map<string, Areas>();
     for (const rule of book.rules) {
       this.byId.set(rule.id, rule);
       for (const target of rule.options.inhibits) push(this.inhibitors, target, rule);
@@ -141,7 +142,12 @@ class Index {
           entry.rules.push(rule);
           this.hazards.set(key, entry);
           this.areas.set(rule.id, entry.areas);
-        } else this.areas.set(rule.id, zoneAreas(zones, rule.zones));
+        } else {
+          const key = JSON.stringify([rule.zones.kinds, rule.zones.ids && [...rule.zones.ids].sort()]);
+          const shared = selections.get(key) ?? zoneAreas(zones, rule.zones);
+          selections.set(key, shared);
+          this.areas.set(rule.id, shared);
+        }
       } else if (rule.kind !== 'compound') {
         push(this.series, metricKey(rule.domain, rule.match.metric), rule);
         for (const input of new Set(Object.values(rule.derive?.inputs ?? {}))) push(this.derivations, metricKey(rule.domain, input), rule);
@@ -338,9 +344,9 @@ export class Evaluator {
     const fences = this.fences.get(key) ?? [];
     for (const rule of this.index.fences.get(mk) ?? []) {
       if (fences.some((b) => b.rule.id === rule.id) || !appliesTo(rule.match, station)) continue;
-      const b = new GeofenceBinding(rule, station, this.mode, this.restored.get(`${rule.id}|${station.id}`));
+      const b = new GeofenceBinding(rule, station, this.index.areas.get(rule.id)!, this.mode, this.restored.get(`${rule.id}|${station.id}`));
       const fix = this.positions.get(key);
-      if (fix) b.move(fix, this.index.areas.get(rule.id)!);
+      if (fix) b.move(fix);
       fences.push(b);
       this.watchClock(b);
       if (last !== undefined && !fix) this.cold.add(key);
@@ -363,7 +369,7 @@ export class Evaluator {
     if (obs.position) {
       const fix = fixOf(obs.ts, obs.position);
       this.positions.set(seriesKey(obs), fix);
-      for (const b of this.fences.get(seriesKey(obs)) ?? []) if (!b.last || b.last.ts < fix.ts) b.move(fix, this.index.areas.get(b.rule.id)!);
+      for (const b of this.fences.get(seriesKey(obs)) ?? []) if (!b.last || b.last.ts < fix.ts) b.move(fix);
     }
     if (obs.value === undefined) return;
     const key = seriesKey(obs);
@@ -432,11 +438,11 @@ export class Evaluator {
   /** A position: hazard circles move, vessels' geofence rules step, and the deadman hears it. */
   private locate(obs: Observation, p: Position, key: string, out: StepResult, touched: Set<string>): void {
     const fix = fixOf(obs.ts, p);
-    const hazard = this.index.hazards.get(metricKey(obs.domain, obs.metric));
+    const hazard = this.index.hazards.size ? this.index.hazards.get(metricKey(obs.domain, obs.metric)) : undefined;
     if (hazard && obs.value !== undefined && hazard.areas.update(obs.station, obs.ts, p.lon, p.lat, obs.value)) {
       for (const rule of hazard.rules) {
         for (const b of this.fencesOf(rule.id)) {
-          if (b.last && b.move(b.last, hazard.areas)) this.dirty.add(b);
+          if (b.last && b.move(b.last)) this.dirty.add(b);
           this.stepFence(b, obs.ts, out.events, touched);
         }
       }
@@ -446,7 +452,7 @@ export class Evaluator {
     if (previous && previous.ts > fix.ts) return;
     this.positions.set(key, fix);
     for (const b of this.fences.get(key) ?? []) {
-      if (b.move(fix, this.index.areas.get(b.rule.id)!)) this.dirty.add(b);
+      if (b.move(fix)) this.dirty.add(b);
       this.stepFence(b, fix.ts, out.events, touched);
     }
     if (obs.value === undefined) this.hear(key, { ts: fix.ts, value: fix.speed ?? 0 }, obs, out, touched);
@@ -477,13 +483,17 @@ export class Evaluator {
   private runGates(touched: Set<string>, at: number, events: WarningEvent[]): void {
     for (const rule of this.index.gated) {
       const w = rule.while!;
-      const prefix = `r|${w.rule}|`;
-      if (![...touched].some((t) => t.startsWith(prefix))) continue;
+      if (!touched.size || !this.touches(touched, `r|${w.rule}|`)) continue;
       const open = [...(this.current.get(w.rule)?.values() ?? [])].some((t) => tierRank(t) >= tierRank(w.atLeast));
       if (open === (this.gateStates.get(rule.id)?.since !== undefined)) continue;
       this.gateStates.set(rule.id, open ? { since: at, due: w.deadlineMs === 0 } : { due: false });
       if (!open || w.deadlineMs === 0) for (const b of this.fencesOf(rule.id)) this.stepFence(b, at, events, touched);
     }
+  }
+
+  private touches(touched: Set<string>, prefix: string): boolean {
+    for (const t of touched) if (t.startsWith(prefix)) return true;
+    return false;
   }
 
   /** Deadlines that passed and dwells the clock completes, for gated rules. */
@@ -503,8 +513,7 @@ export class Evaluator {
 
   private fenceEvidence(b: GeofenceBinding, d: Decision | undefined): { evidence: Evidence; unit: string } {
     const v = b.variant;
-    const areas = this.index.areas.get(b.rule.id)!;
-    const area = b.state.area ? areas.get(b.state.area) : undefined;
+    const area = b.state.area ? b.areas.get(b.state.area) : undefined;
     const fix = b.last;
     const where = area ? `in ${area.name} (${area.id}, ${area.kind})` : `outside ${describeSelection(b.rule)}`;
     const at = fix ? ` at ${fix.lat.toFixed(4)}°N ${fix.lon.toFixed(4)}°E${fix.speed !== undefined ? `, ${fix.speed.toFixed(1)} kn` : ''}, ${formatShort(fix.ts)}` : ' (no position heard)';
@@ -875,6 +884,8 @@ export class Evaluator {
     for (const [key, list] of this.series) this.series.set(key, list.filter(keep));
     for (const [key, list] of this.stale) this.stale.set(key, list.filter(keep));
     for (const [key, list] of this.fences) this.fences.set(key, list.filter(keep));
+    // Kept bindings look at the new rule set's areas (hazard circles are the new index's).
+    for (const list of this.fences.values()) for (const b of list) b.areas = next.areas.get(b.rule.id)!;
     for (const b of [...this.fenceTimed]) if (!next.byId.has(b.rule.id) || next.byId.get(b.rule.id)!.hash !== b.rule.hash) this.fenceTimed.delete(b);
     for (const [key, b] of this.compounds) if (!keep(b)) this.compounds.delete(key);
     this.index = next;
@@ -933,7 +944,8 @@ export class Evaluator {
   }
 }
 
-const fixOf = (ts: number, p: Position): Fix => ({ ts, lon: p.lon, lat: p.lat, ...(p.speed !== undefined && { speed: p.speed }), ...(p.course !== undefined && { course: p.course }) });
+// Built directly (no conditional spreads): one object per position on the hot path.
+const fixOf = (ts: number, p: Position): Fix => ({ ts, lon: p.lon, lat: p.lat, speed: p.speed, course: p.course });
 
 /** The areas a geofence rule watches, in words. */
 function describeSelection(rule: GeofenceRule): string {

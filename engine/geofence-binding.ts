@@ -48,6 +48,8 @@ export function geofenceLevels(v: GeofenceVariant): Level[] {
   return v.tiers.map((t) => ({ tier: t.tier, component: 0, op: 'above', level: 1, clearLevel: 0.5, forMs: t.forMs, clearForMs: v.clearForMs }));
 }
 
+const UNCHANGED: LadderStep = { applied: false, reason: 'duplicate' };
+
 export class GeofenceBinding {
   readonly key: string;
   state: GeofenceState;
@@ -59,6 +61,8 @@ export class GeofenceBinding {
   constructor(
     readonly rule: GeofenceRule,
     readonly station: Station,
+    /** The rule's areas (replaced by a hot swap that keeps the rule). */
+    public areas: Areas,
     private mode: Mode,
     saved?: StateRow,
   ) {
@@ -76,7 +80,8 @@ export class GeofenceBinding {
    * it is counted in a new area only once it is inside one. The caller passes fixes in time order.
    * True when what is kept of it changed.
    */
-  move(fix: Fix, areas: Areas): boolean {
+  move(fix: Fix): boolean {
+    const areas = this.areas;
     this.last = fix;
     const before = this.state.area;
     const kept = before ? areas.distance(before, fix.lon, fix.lat) <= this.variant.bufferM : false;
@@ -102,14 +107,25 @@ export class GeofenceBinding {
     return (v.speed.above === undefined || speed > v.speed.above) && (v.speed.below === undefined || speed < v.speed.below) ? 1 : 0;
   }
 
-  /** Step the ladder at event time `ts` (never before its last step: the clock may have moved it on). */
+  /**
+   * Step the ladder at event time `ts` (never before its last step: the clock may have moved it on).
+   * Skipped when no latch could move: most fixes find a vessel as it was (outside every closed
+   * area), and the ladder's allocations per step were most of the geofence's cost.
+   */
   step(ts: number, signal: number): LadderStep {
+    if (this.quiet(signal)) return UNCHANGED;
     const step = stepLadder(this.levels, this.state.ladder, Math.max(ts, this.state.ladder.lastTs), [signal], true);
     if (step.applied) {
       this.state = { ...this.state, ladder: step.state };
       if (step.decision) this.lastDecision = step.decision;
     }
     return step;
+  }
+
+  /** No latch could move on this signal: none mid-dwell, none whose condition flips. */
+  private quiet(signal: number): boolean {
+    for (const l of this.state.ladder.latches) if (l.run || (l.on ? signal < 0.5 : signal >= 1)) return false;
+    return true;
   }
 
   /** The tier the ladder stands at (what a hold that ended steps down to). */
