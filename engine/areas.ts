@@ -7,7 +7,7 @@ import type { Zone } from '../stations/zones.ts';
 import type { Area, Areas } from './geofence-binding.ts';
 
 /** The zones a selection names, indexed once per rule set and selection. */
-export function zoneAreas(zones: readonly Zone[], selection: ZoneSelection): Areas & { size: number } {
+export function zoneAreas(zones: readonly Zone[], selection: ZoneSelection): Areas {
   const chosen = zones.filter((z) => (!selection.kinds || selection.kinds.includes(z.kind)) && (!selection.ids || selection.ids.has(z.id)));
   const byId = new Map(chosen.map((z) => [z.id, z]));
   const index = new ZoneIndex(chosen);
@@ -16,7 +16,6 @@ export function zoneAreas(zones: readonly Zone[], selection: ZoneSelection): Are
   let lastLat = NaN;
   let lastArea: Area | undefined;
   return {
-    size: chosen.length,
     containing: (lon, lat) => {
       if (lon !== lastLon || lat !== lastLat) {
         lastLon = lon;

@@ -20,6 +20,7 @@ test('defaults fill what is left out, and paths resolve against the config file'
         batch: {},
         tickMs: 15_000,
         watchRules: true,
+        feeds: { ais: [], beidou: [] },
       },
       errors: [],
     });

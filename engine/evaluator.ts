@@ -87,6 +87,13 @@ interface CompoundBinding {
 
 type Binding = SeriesBinding | StaleBinding | CompoundBinding | GeofenceBinding;
 
+/** A port-return order's standing (since when, deadline passed), checkpointed like a binding's state. */
+interface Gate {
+  key: string;
+  rule: GeofenceRule;
+  state: { since?: number; due: boolean };
+}
+
 const isLadder = (b: Binding): b is SeriesBinding | CompoundBinding | GeofenceBinding => 'state' in b && 'ladder' in b.state;
 
 const unknownStation = (id: string, domain: string): Station => ({ id, name: id, domain, lon: 0, lat: 0, tags: [], params: {} });
@@ -126,6 +133,8 @@ class Index {
   constructor(
     readonly book: RuleBook,
     zones: readonly Zone[],
+    /** The index this one replaces: hazard circles carry over (track reports are hours apart). */
+    previous?: Index,
   ) {
     const selections = new Map<string, Areas>();
     for (const rule of book.rules) {
@@ -138,7 +147,7 @@ class Index {
         const h = rule.zones.hazard;
         if (h) {
           const key = metricKey(h.domain, h.metric);
-          const entry = this.hazards.get(key) ?? { areas: new HazardAreas(), rules: [] };
+          const entry = this.hazards.get(key) ?? { areas: previous?.hazards.get(key)?.areas ?? new HazardAreas(), rules: [] };
           entry.rules.push(rule);
           this.hazards.set(key, entry);
           this.areas.set(rule.id, entry.areas);
@@ -181,19 +190,21 @@ class Index {
     for (const gate of book.gates ?? []) push(this.gates, metricKey(gate.domain, gate.match.metric), gate);
     // Inhibitors before the rules they inhibit: a warning raised by the same reading as its
     // inhibitor's is held back whatever the order of the rule files.
-    for (const [key, list] of this.series) {
-      const ordered: SeriesRule[] = [];
-      const visit = (r: SeriesRule, open: Set<SeriesRule>): void => {
-        if (ordered.includes(r) || open.has(r)) return;
-        open.add(r);
-        for (const i of this.inhibitors.get(r.id) ?? []) {
-          const j = list.find((x) => x === i);
-          if (j) visit(j, open);
-        }
-        ordered.push(r);
-      };
-      for (const r of list) visit(r, new Set());
-      this.series.set(key, ordered);
+    for (const map of [this.series, this.fences] as Map<string, Rule[]>[]) {
+      for (const [key, list] of map) {
+        const ordered: Rule[] = [];
+        const visit = (r: Rule, open: Set<Rule>): void => {
+          if (ordered.includes(r) || open.has(r)) return;
+          open.add(r);
+          for (const i of this.inhibitors.get(r.id) ?? []) {
+            const j = list.find((x) => x === i);
+            if (j) visit(j, open);
+          }
+          ordered.push(r);
+        };
+        for (const r of list) visit(r, new Set());
+        map.set(key, ordered);
+      }
     }
   }
 }
@@ -214,7 +225,7 @@ export class Evaluator {
   private readonly suppressed = new Set<string>();
   /** Inhibitors that changed tier in the current step; what they held back is looked at when the step is done. */
   private readonly releases: { rule: Rule; entity: string; at: number }[] = [];
-  private readonly dirty = new Set<Binding>();
+  private readonly dirty = new Set<Binding | Gate>();
   /** What a step touched, for compound rules: one set, cleared per reading. */
   private readonly touched = new Set<string>();
   /** Bindings the clock can move: a step down held back, or a warning to renotify. */
@@ -232,8 +243,8 @@ export class Evaluator {
   /** Newest fix of each position series. */
   private readonly positions = new Map<string, Fix>();
   /** Per gated rule: since when its condition rule has warned at its tier, and whether the deadline has passed. */
-  private readonly gateStates = new Map<string, { since?: number; due: boolean }>();
-  /** Gated geofence bindings in the middle of a dwell: the clock completes them (a vessel out of touch still counts). */
+  private readonly gates = new Map<string, Gate>();
+  /** Bindings of orders in the middle of a dwell: the clock completes them (a vessel out of touch still counts). */
   private readonly fenceTimed = new Set<GeofenceBinding>();
   private readonly zones: readonly Zone[];
 
@@ -262,6 +273,36 @@ export class Evaluator {
       }
     }
     this.bindKnown();
+    // An order already given before a restart keeps its time; one whose condition already holds starts now.
+    for (const rule of this.index.gated) {
+      const g = this.gateOf(rule);
+      if (g.state.since === undefined && this.ordered(rule)) g.state = { since: this.startedAt, due: rule.while!.deadlineMs === 0 };
+    }
+  }
+
+  private gateOf(rule: GeofenceRule): Gate {
+    let g = this.gates.get(rule.id);
+    // An edited rule with the same condition keeps the order's time: the deadline does not move.
+    if (g && g.rule.hash !== rule.hash && JSON.stringify(g.rule.while) === JSON.stringify(rule.while)) this.gates.set(rule.id, (g = { ...g, rule }));
+    if (!g || g.rule.hash !== rule.hash) {
+      const key = `gate|${rule.id}`;
+      const saved = this.restored.get(key);
+      g = { key, rule, state: saved?.ruleHash === rule.hash ? (saved.state as Gate['state']) : { due: false } };
+      this.gates.set(rule.id, g);
+    }
+    return g;
+  }
+
+  /** Whether the rule a gated rule hangs on warns at its tier or above, for any entity. */
+  private ordered(rule: GeofenceRule): boolean {
+    const w = rule.while!;
+    for (const t of this.current.get(w.rule)?.values() ?? []) if (tierRank(t) >= tierRank(w.atLeast)) return true;
+    return false;
+  }
+
+  /** A binding restored in force counts for compound rules, inhibition and orders at once. */
+  private restoredInForce(b: Binding): void {
+    if (b.state.life.tier !== null) this.setCurrent(b.rule.id, 'entity' in b ? b.entity : b.station.id, b.state.life.tier, this.touched);
   }
 
   station(id: string): Station | undefined {
@@ -326,6 +367,7 @@ export class Evaluator {
       if (b.empty) continue;
       series.push(b);
       this.watchClock(b);
+      this.restoredInForce(b);
       if (b.span > rule.options.latenessMs && last !== undefined) this.cold.add(key);
       else if (last !== undefined) b.head = last;
     }
@@ -338,6 +380,7 @@ export class Evaluator {
       const b = new StaleBinding(rule, station, last ?? this.startedAt, this.restored.get(`${rule.id}|${station.id}`));
       stale.push(b);
       this.watchClock(b);
+      this.restoredInForce(b);
       if (last !== undefined) this.cold.add(key);
     }
     this.stale.set(key, stale);
@@ -349,9 +392,13 @@ export class Evaluator {
       if (fix) b.move(fix);
       fences.push(b);
       this.watchClock(b);
+      this.restoredInForce(b);
+      if (b.rule.while && b.dueAt !== undefined) this.fenceTimed.add(b);
       if (last !== undefined && !fix) this.cold.add(key);
     }
     if (fences.length) this.fences.set(key, fences);
+    // A hazard's circle comes back from its last report.
+    if (last !== undefined && this.index.hazards.has(mk)) this.cold.add(key);
   }
 
   /** Series whose windows need history read back from the store, and from when. */
@@ -367,9 +414,12 @@ export class Evaluator {
   warm(obs: Observation): void {
     if (!isUsable(obs)) return;
     if (obs.position) {
+      const key = seriesKey(obs);
       const fix = fixOf(obs.ts, obs.position);
-      this.positions.set(seriesKey(obs), fix);
-      for (const b of this.fences.get(seriesKey(obs)) ?? []) if (!b.last || b.last.ts < fix.ts) b.move(fix);
+      this.positions.set(key, fix);
+      for (const b of this.fences.get(key) ?? []) if (!b.last || b.last.ts < fix.ts) b.move(fix);
+      if (obs.value === undefined) for (const b of this.stale.get(key) ?? []) b.see({ ts: fix.ts, value: fix.speed ?? 0 });
+      else this.index.hazards.get(metricKey(obs.domain, obs.metric))?.areas.update(obs.station, obs.ts, obs.position.lon, obs.position.lat, obs.value);
     }
     if (obs.value === undefined) return;
     const key = seriesKey(obs);
@@ -429,6 +479,8 @@ export class Evaluator {
     touched.clear();
     if (obs.position) this.locate(obs, obs.position, key, out, touched);
     if (obs.value !== undefined) this.evaluate(obs, key, out, touched);
+    // Orders first (a compound may read a rule they lift), and again for a compound that raises what an order hangs on.
+    this.runGates(touched, obs.ts, out.events);
     this.runCompounds(touched, obs.ts, out.events);
     this.runGates(touched, obs.ts, out.events);
     this.release(out.events, touched);
@@ -463,7 +515,7 @@ export class Evaluator {
   }
 
   private gateOpen(rule: GeofenceRule): boolean {
-    return !rule.while || (this.gateStates.get(rule.id)?.due ?? false);
+    return !rule.while || this.gateOf(rule).state.due;
   }
 
   private stepFence(b: GeofenceBinding, at: number, events: WarningEvent[], touched: Set<string>): void {
@@ -484,9 +536,11 @@ export class Evaluator {
     for (const rule of this.index.gated) {
       const w = rule.while!;
       if (!touched.size || !this.touches(touched, `r|${w.rule}|`)) continue;
-      const open = [...(this.current.get(w.rule)?.values() ?? [])].some((t) => tierRank(t) >= tierRank(w.atLeast));
-      if (open === (this.gateStates.get(rule.id)?.since !== undefined)) continue;
-      this.gateStates.set(rule.id, open ? { since: at, due: w.deadlineMs === 0 } : { due: false });
+      const open = this.ordered(rule);
+      const g = this.gateOf(rule);
+      if (open === (g.state.since !== undefined)) continue;
+      g.state = open ? { since: at, due: w.deadlineMs === 0 } : { due: false };
+      this.dirty.add(g);
       if (!open || w.deadlineMs === 0) for (const b of this.fencesOf(rule.id)) this.stepFence(b, at, events, touched);
     }
   }
@@ -496,18 +550,23 @@ export class Evaluator {
     return false;
   }
 
-  /** Deadlines that passed and dwells the clock completes, for gated rules. */
+  /** Deadlines of orders that passed, and dwells the clock completes. */
   private tickGates(now: number, events: WarningEvent[], touched: Set<string>): void {
     for (const rule of this.index.gated) {
-      const g = this.gateStates.get(rule.id);
-      if (g?.since === undefined || g.due || now < g.since + rule.while!.deadlineMs) continue;
-      g.due = true;
-      for (const b of this.fencesOf(rule.id)) this.stepFence(b, g.since + rule.while!.deadlineMs, events, touched);
+      const g = this.gateOf(rule);
+      const { since, due } = g.state;
+      if (since === undefined || due || now < since + rule.while!.deadlineMs) continue;
+      g.state = { since, due: true };
+      this.dirty.add(g);
+      for (const b of this.fencesOf(rule.id)) this.stepFence(b, since + rule.while!.deadlineMs, events, touched);
     }
-    // At the moment the dwell completes, not at the tick that notices: the warning's time is exact.
+    // Under an order, not being heard from is itself the concern: once a report for the end of a
+    // dwell would have arrived (the rule's lateness), the clock decides it, at the moment it
+    // completed, so a vessel silent at sea still goes Red. Other rules wait for the vessel's next
+    // report (where it is and how fast is unknown meanwhile); its silence is dark-vessel's business.
     for (const b of [...this.fenceTimed]) {
       const due = b.dueAt;
-      if (due !== undefined && due <= now) this.stepFence(b, due, events, touched);
+      if (due !== undefined && due + b.rule.options.latenessMs <= now) this.stepFence(b, due, events, touched);
     }
   }
 
@@ -518,8 +577,11 @@ export class Evaluator {
     const where = area ? `in ${area.name} (${area.id}, ${area.kind})` : `outside ${describeSelection(b.rule)}`;
     const at = fix ? ` at ${fix.lat.toFixed(4)}°N ${fix.lon.toFixed(4)}°E${fix.speed !== undefined ? `, ${fix.speed.toFixed(1)} kn` : ''}, ${formatShort(fix.ts)}` : ' (no position heard)';
     const w = b.rule.while;
-    const g = this.gateStates.get(b.rule.id);
-    const order = w && g?.since !== undefined ? `; ${w.rule} at ${tierLabel(w.atLeast)} or above since ${formatShort(g.since)}, deadline ${formatShort(g.since + w.deadlineMs)}` : '';
+    const since = w && this.gateOf(b.rule).state.since;
+    const order = w && since !== undefined ? `; ${w.rule} at ${tierLabel(w.atLeast)} or above since ${formatShort(since)}, deadline ${formatShort(since + w.deadlineMs)}` : '';
+    if (w && since === undefined && b.state.life.tier !== null && d?.raised !== true) {
+      return { evidence: { metric: b.rule.match.metric, condition: `the order ended: ${w.rule} is below ${tierLabel(w.atLeast)}; ${where}${at}`, readings: [], ...(fix && { position: fix }), ...(area && { zone: area }) }, unit: '' };
+    }
     const band = v.speed ? ` moving ${[v.speed.above !== undefined && `faster than ${v.speed.above} kn`, v.speed.below !== undefined && `slower than ${v.speed.below} kn`].filter(Boolean).join(' and ')}` : '';
     const held = d?.raised && d.level.forMs > 0 ? ` for ${formatDuration(d.level.forMs)}` : '';
     const condition = d?.raised === false || !d ? `no longer ${v.condition}${band}: ${where}${at}` : `${v.condition}${band}${held}: ${where}${at}${v.bufferM ? ` (buffer ${formatDistance(v.bufferM)})` : ''}${order}`;
@@ -834,6 +896,7 @@ export class Evaluator {
     // comes: compounds in the middle of one are looked at again on the clock.
     for (const b of this.compounds.values()) if (b.state.ladder.latches.some((l) => l.run)) touched.add(`c|${b.rule.id}|${b.entity}`);
     this.tickGates(now, events, touched);
+    this.runGates(touched, now, events);
     this.runCompounds(touched, now, events);
     this.runGates(touched, now, events);
     this.release(events, touched);
@@ -868,7 +931,7 @@ export class Evaluator {
    * new rule judges afresh. Returns those lifts; call history() and warm() for the new windows.
    */
   replace(book: RuleBook, at: number): WarningEvent[] {
-    const next = new Index(book, this.zones);
+    const next = new Index(book, this.zones, this.index);
     const events: WarningEvent[] = [];
     const touched = new Set<string>();
     const keep = (b: Binding): boolean => {
@@ -897,6 +960,16 @@ export class Evaluator {
     }
     // A new stale rule watches registry stations that never reported, too.
     this.bindRegistry();
+    // Orders as the new set has them: given or ended by what changed, and every vessel judged again.
+    for (const rule of this.index.gated) {
+      const g = this.gateOf(rule);
+      const open = this.ordered(rule);
+      if (open !== (g.state.since !== undefined)) {
+        g.state = open ? { since: at, due: rule.while!.deadlineMs === 0 } : { due: false };
+        this.dirty.add(g);
+      }
+      for (const b of this.fencesOf(rule.id)) this.stepFence(b, at, events, touched);
+    }
     this.runCompounds(touched, at, events);
     this.release(events, touched);
     return events;
@@ -916,7 +989,7 @@ export class Evaluator {
   fleetStanding(ruleId: string): FleetStanding | undefined {
     const rule = this.index.byId.get(ruleId);
     if (rule?.kind !== 'geofence') return undefined;
-    const g = this.gateStates.get(ruleId);
+    const since = rule.while ? this.gateOf(rule).state.since : undefined;
     const bindings = this.fencesOf(ruleId);
     const holding = bindings
       .filter((b) => b.signal() === 1)
@@ -925,7 +998,7 @@ export class Evaluator {
     return {
       rule: ruleId,
       condition: rule.variants[this.mode].condition,
-      ...(g?.since !== undefined && { since: g.since, deadline: g.since + rule.while!.deadlineMs }),
+      ...(since !== undefined && { since, deadline: since + rule.while!.deadlineMs }),
       inForce: this.gateOpen(rule),
       watched: bindings.length,
       count: holding.length,

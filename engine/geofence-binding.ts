@@ -49,12 +49,15 @@ export function geofenceLevels(v: GeofenceVariant): Level[] {
 }
 
 const UNCHANGED: LadderStep = { applied: false, reason: 'duplicate' };
+const SPEED_KEPT_MS = 30 * 60_000;
 
 export class GeofenceBinding {
   readonly key: string;
   state: GeofenceState;
   /** The newest fix. Memory only: read back from the store at start. */
   last?: Fix;
+  /** The newest known speed and its time: a report without one (a class B unit's N/A) does not break a dwell. */
+  private speed?: { knots: number; ts: number };
   lastDecision?: Decision;
   private levels: Level[];
 
@@ -83,6 +86,7 @@ export class GeofenceBinding {
   move(fix: Fix): boolean {
     const areas = this.areas;
     this.last = fix;
+    if (fix.speed !== undefined) this.speed = { knots: fix.speed, ts: fix.ts };
     const before = this.state.area;
     const kept = before ? areas.distance(before, fix.lon, fix.lat) <= this.variant.bufferM : false;
     const area = kept ? before! : (areas.containing(fix.lon, fix.lat)?.id ?? null);
@@ -102,7 +106,8 @@ export class GeofenceBinding {
       v.condition === 'inside' ? inside : v.condition === 'outside' ? !inside : v.condition === 'enter' ? inside && seenOut : !inside && seenIn;
     if (!where) return 0;
     if (!v.speed) return 1;
-    const speed = this.last?.speed;
+    // A speed heard within the last half hour stands for a report that lacks one; older, nothing is known.
+    const speed = this.speed && this.last && this.last.ts - this.speed.ts <= SPEED_KEPT_MS ? this.speed.knots : undefined;
     if (speed === undefined) return NaN;
     return (v.speed.above === undefined || speed > v.speed.above) && (v.speed.below === undefined || speed < v.speed.below) ? 1 : 0;
   }

@@ -108,17 +108,20 @@ test('enter: a vessel first seen inside has not entered; once seen outside, comi
   assert.deepEqual(brief(events, 'nf'), ['50 V1 issued yellow']);
 });
 
-test('a speed band: too fast inside a port; a fix without a speed neither raises nor clears', () => {
+test('a speed band: too fast inside a port; a fix without a speed counts at the last speed heard', () => {
   const set = loadRules('rules/packs/vessels');
   assert.deepEqual(set.errors, []);
   const ev = new Evaluator(set, stations, { zones, now: T0 });
   const events = run(ev, [
     fix('V1', 0, 122.01, 29.01, 8),
-    fix('V1', 1, 122.012, 29.01, 8.5),
+    fix('V1', 1, 122.012, 29.01), // no speed (a class B unit's N/A): 8 kn still, the dwell goes on
     fix('V1', 2, 122.014, 29.01, 7.9), // 2 minutes above 6 kn: Blue
-    fix('V1', 3, 122.015, 29.01), // no speed: nothing decided
     fix('V1', 4, 122.015, 29.01, 2),
-    fix('V1', 9, 122.015, 29.01, 1), // 5 minutes slow: lifted
+    fix('V1', 9, 122.015, 29.01), // no speed: 2 kn still, 5 minutes slow: lifted
+    fix('V2', 0, 122.01, 29.01, 8),
+    fix('V2', 40, 122.012, 29.01), // the last speed is 40 minutes old: unknown, and the run is broken
+    fix('V2', 41, 122.012, 29.01, 8),
+    fix('V2', 42, 122.012, 29.01, 8),
   ]);
   assert.deepEqual(brief(events, 'speed-in-port'), ['2 V1 issued blue', '9 V1 lifted -']);
 });
@@ -140,7 +143,7 @@ test('typhoon port return: from the Orange signal, vessels out of port at the de
       fix('V2', 560, 122.015, 29.015, 3), // V2 in: lifted
       signal(600, 2), // Yellow: the order ends; V3 (never heard from) is lifted
     ],
-    [300, 421, 480, 541],
+    [300, 421, 480, 551],
   );
   assert.deepEqual(brief(events, 'typhoon-port-return'), [
     '420 V2 issued orange',
@@ -180,4 +183,36 @@ test('a moving hazard: the gale circle reaches a vessel that does not move, and 
     track(180, 124.5, 60),
   ]);
   assert.deepEqual(brief(events, 'typhoon-gale-circle'), ['60 V1 issued orange', '180 V1 lifted -']);
+});
+
+test('an order and its warnings survive a restart from the checkpoint; a hot swap keeps the hazard circles', () => {
+  const rules = loadRules('rules/packs/vessels');
+  const before = new Evaluator(rules, stations, { zones, now: T0 });
+  const obs = [fix('V1', 0, 122.3, 29.3, 8), fix('V2', 0, 122.01, 29.01, 1), signal(60, 3), fix('V1', 400, 122.3, 29.3, 8)];
+  const first = run(before, obs, [421]);
+  assert.deepEqual(brief(first, 'typhoon-port-return'), ['420 V1 issued orange', '420 V3 issued orange']);
+  const rows = before.takeDirty();
+  assert.ok(rows.some((r) => r.key === 'gate|typhoon-port-return'), 'the order is checkpointed');
+  const lastTimes = new Map([['vessel.V1.position', min(400)], ['vessel.V2.position', min(0)], ['typhoon.331082.signal', min(60)]]);
+  const after = new Evaluator(rules, stations, { zones, now: min(430), restored: rows, lastTimes });
+  const standing = after.fleetStanding('typhoon-port-return')!;
+  assert.deepEqual([standing.inForce, standing.since], [true, min(60)]);
+  // Still at sea after the restart: still warned (not lifted), and Red comes when it is due.
+  const later = run(after, [fix('V1', 440, 122.29, 29.3, 8)], [560]);
+  assert.deepEqual(brief(later, 'typhoon-port-return'), ['540 V1 upgraded red', '540 V3 upgraded red']);
+
+  const track = (m: number, lon: number): Observation => ({ domain: 'typhoon', station: 'TY2608', metric: 'r7', ts: min(m), value: 60, position: { lon, lat: 29 }, unit: 'km', quality: 'reliable' });
+  const ev = new Evaluator(rules, stations, { zones, now: T0 });
+  assert.deepEqual(brief(run(ev, [fix('V2', 0, 122.0, 29.0, 0.5), track(0, 122.5)]), 'typhoon-gale-circle'), ['0 V2 issued orange']);
+  ev.replace(loadRules('rules/packs/vessels'), min(10));
+  assert.deepEqual(brief(run(ev, [fix('V2', 60, 122.0, 29.0, 0.5), fix('V2', 120, 122.0, 29.0, 0.5)]), 'typhoon-gale-circle'), ['60 V2 upgraded red'], 'still inside after the swap: Red after an hour, not lifted');
+});
+
+test('a dark vessel is one that stops, not a class A transponder that anchors', () => {
+  const ev = new Evaluator(loadRules('rules/packs/vessels'), new Map([['A1', { ...vessel('A1', ['trawler', 'ais-a']), params: { report_minutes: 3 } }]]), { zones, now: T0 });
+  const underWay = Array.from({ length: 60 }, (_, k) => ({ ...fix('A1', k / 6, 122.3 + k * 0.0005, 29.3, 9) }));
+  const anchored = Array.from({ length: 20 }, (_, k) => fix('A1', 10 + 3 * (k + 1), 122.33, 29.3, 0.1));
+  const events = run(ev, [...underWay, ...anchored], [200, 240]);
+  // 10 s reports under way, then every 3 minutes at anchor: no warning; then silence from minute 70.
+  assert.deepEqual(brief(events, 'dark-vessel'), ['106 A1 issued blue']);
 });

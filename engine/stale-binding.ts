@@ -46,17 +46,19 @@ export class StaleBinding {
 
   /**
    * The reporting interval: learned (median gap) once there are enough gaps; until then the
-   * station's own `report_minutes` if it declares one (an hourly gauge among five-minute ones), else the rule's.
+   * station's own `report_minutes` if it declares one (an hourly gauge among five-minute ones), else
+   * the rule's. A declared interval is also the floor of the learned one: it is the slowest normal
+   * rate (an AIS transponder reports every 10 s under way but every 3 minutes at anchor, and a
+   * vessel that anchors must not look silent until the median catches up).
    */
   interval(mode: Mode): number | undefined {
-    if (this.gaps.length < LEARNED_AFTER) {
-      const declared = this.station.params.report_minutes;
-      return declared !== undefined && declared > 0 ? declared * 60_000 : this.rule.variants[mode].intervalMs;
-    }
+    const declared = this.station.params.report_minutes;
+    const floor = declared !== undefined && declared > 0 ? declared * 60_000 : undefined;
+    if (this.gaps.length < LEARNED_AFTER) return floor ?? this.rule.variants[mode].intervalMs;
     // Learned once per reading, not at every tick that asks.
     if (this.learned === undefined) {
       const sorted = [...this.gaps].sort((a, b) => a - b);
-      this.learned = sorted[Math.floor(sorted.length / 2)]!;
+      this.learned = Math.max(sorted[Math.floor(sorted.length / 2)]!, floor ?? 0);
     }
     return this.learned;
   }

@@ -24,6 +24,9 @@ const rates = (obs: Observation[]) => Object.fromEntries(obs.map((o) => [o.stati
 test('the share of terminals heard within twice their interval, per home port and overall, once per period', () => {
   assert.deepEqual(fleet.errors, []);
   const r = new OnlineRate(fleet);
+  // Watching began 20 minutes before: no rate until then (before, "not heard" means "not yet listened").
+  assert.deepEqual(r.sample(T0 - 20 * 60_000), []);
+  assert.deepEqual(r.sample(T0 - 60_000), []);
   for (const o of [heard('A1', 'beidou:BD1', 0), heard('A1', 'ais:412000001', 8), heard('A2', 'beidou:BD2', 2), heard('B1', 'beidou:BD3', 5), heard('B2', 'beidou:BD4', -30)]) r.hear(o);
   // At 00:10: 5 terminals; BD4 last heard 40 min ago (> 2 × 10 min) is offline.
   assert.deepEqual(rates(r.sample(T0 + 10 * 60_000)), { all: 80, P01: 100, P02: 50 });

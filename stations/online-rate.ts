@@ -29,6 +29,8 @@ export class OnlineRate {
   private readonly tolerance: number;
   private readonly everyMs: number;
   private next?: number;
+  /** The first sample comes one tolerance window after watching began: before, "not heard" means "not yet listened". */
+  private from?: number;
 
   constructor(fleet: Fleet, opts: OnlineRateOptions = {}) {
     this.tolerance = opts.tolerance ?? 2;
@@ -47,7 +49,8 @@ export class OnlineRate {
   /** The rates at clock time `now`, once per period (on the period's boundaries), else nothing. */
   sample(now: number): Observation[] {
     const at = Math.floor(now / this.everyMs) * this.everyMs;
-    if (this.next !== undefined && at < this.next) return [];
+    this.from ??= now + this.tolerance * Math.max(...Object.values(EXPECTED_INTERVAL_MS));
+    if (now < this.from || (this.next !== undefined && at < this.next)) return [];
     this.next = at + this.everyMs;
     const counts = new Map<string, { online: number; total: number }>();
     const add = (key: string, online: boolean) => {

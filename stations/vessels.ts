@@ -109,7 +109,7 @@ export function parseFleet(file: string, text: string, ports?: ReadonlyMap<strin
       ...(v.home_port !== undefined && { homePort: v.home_port }),
       ...(v.owner && { owner: v.owner }),
     });
-    // The slowest terminal sets how often the vessel is expected to be heard from.
+    // The most frequent terminal sets how often the vessel is expected to be heard from.
     const reportMs = Math.min(...terminals.map((t) => EXPECTED_INTERVAL_MS[t.kind]));
     fleet.stations.set(v.id, {
       id: v.id,

@@ -15,7 +15,7 @@ import type { WarningSink } from '../sinks/sink.ts';
 import { openJetStream, type JetStreamBus } from '../sources/jetstream-source.ts';
 import { fileLines, ingestFeed, natsLines, tcpLines, udpLines, type FeedLine } from '../sources/vessel-feed.ts';
 import type { Config } from '../config.ts';
-import { Subject, takeUntil, type Observable } from 'rxjs';
+import { repeat, retry, Subject, takeUntil, timer, type Observable } from 'rxjs';
 import { openDuckDbStore } from '../store/duckdb-store.ts';
 import { CONTROL_SUBJECTS } from '../control.ts';
 import { startHttpApi } from '../http-api.ts';
@@ -98,12 +98,16 @@ export async function runFromConfig(path: string, print: (line: string) => void)
   return code;
 }
 
-/** Start the configured vessel feeds: each publishes positions on the bus; an ended or failed feed is reported, the others go on. */
+/**
+ * Start the configured vessel feeds: each publishes positions on the bus with its own reassembly (a
+ * file that ends does not expire a live feed's half-received messages); a TCP feed reconnects every
+ * 5 s after it closes or fails; an ended or failed feed is reported, the others go on.
+ */
 function startFeeds(feeds: Config['feeds'], fleet: Fleet | undefined, bus: JetStreamBus, print: (line: string) => void): { unsubscribe(): void }[] {
-  const ingest = new VesselIngest(fleet ?? { vessels: new Map(), stations: new Map(), byTerminal: new Map(), errors: [] });
+  const registry = fleet ?? { vessels: new Map(), stations: new Map(), byTerminal: new Map(), errors: [] };
   const run = (name: string, kind: 'ais' | 'beidou', lines: Observable<FeedLine>) => {
     const stop = new Subject<void>();
-    ingestFeed(lines.pipe(takeUntil(stop)), kind, ingest, bus.publisher).then(
+    ingestFeed(lines.pipe(takeUntil(stop)), kind, new VesselIngest(registry), bus.publisher).then(
       (c) => print(`seed: feed ${name} ended: ${c.lines} lines, ${c.observations} positions, ${c.deadLetters} dead letters`),
       (e: unknown) => print(`seed: feed ${name} failed: ${e instanceof Error ? e.message : String(e)}`),
     );
@@ -113,7 +117,11 @@ function startFeeds(feeds: Config['feeds'], fleet: Fleet | undefined, bus: JetSt
     ...feeds.ais.map((f) => {
       if ('tcp' in f) {
         const [host, port] = f.tcp.split(':') as [string, string];
-        return run(`ais tcp ${f.tcp}`, 'ais', tcpLines(host, Number(port)));
+        const reconnecting = tcpLines(host, Number(port)).pipe(
+          retry({ delay: (e: unknown) => (print(`seed: feed ais tcp ${f.tcp}: ${e instanceof Error ? e.message : String(e)}; retrying in 5 s`), timer(5000)) }),
+          repeat({ delay: 5000 }),
+        );
+        return run(`ais tcp ${f.tcp}`, 'ais', reconnecting);
       }
       if ('udp' in f) return run(`ais udp ${f.host}:${f.udp}`, 'ais', udpLines(f.udp, f.host));
       if ('file' in f) return run(`ais file ${f.file}`, 'ais', fileLines(f.file));

@@ -86,7 +86,7 @@ export function ingestFeed(lines: Observable<FeedLine>, kind: 'ais' | 'beidou', 
   const clock = opts.clock ?? Date.now;
   const counts: FeedCounts = { lines: 0, observations: 0, deadLetters: 0, skipped: 0, statics: 0 };
   const feed = lines.pipe(share());
-  const ended = feed.pipe(last(), defaultIfEmpty(undefined));
+  const ended = feed.pipe(defaultIfEmpty(undefined), last());
   const outcomes = merge(
     feed.pipe(
       map((l) => {

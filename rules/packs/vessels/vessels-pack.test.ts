@@ -50,6 +50,10 @@ test('vessels gone dark, fishing in a closed area and loitering are each caught 
   within('dark-vessel', run.truth.dark);
   within('no-fishing-area', run.truth.intruders);
   within('loitering', run.truth.loiterers);
+  // And no other vessel is warned by these rules.
+  const only = (rule: string, spans: { vessel: string }[]) => assert.deepEqual([...new Set(issued(rule).map((e) => e.entity))].sort(), [...new Set(spans.map((x) => x.vessel))].sort(), rule);
+  only('dark-vessel', run.truth.dark);
+  only('loitering', run.truth.loiterers);
 });
 
 test('passing through a closed area at cruising speed is a Blue entry, never a fishing warning', () => {
