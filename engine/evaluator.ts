@@ -14,6 +14,7 @@ import { formatDistance } from './distance.ts';
 import { formatDuration } from './duration.ts';
 import { buildEvent } from './event.ts';
 import { describeCondition, signalName, signalUnit } from './explain.ts';
+import { describeZones } from '../rules/describe.ts';
 import { GeofenceBinding, type Areas, type Fix } from './geofence-binding.ts';
 import { isUsable, seriesKey, type Observation, type Position } from './observation.ts';
 import { checkQuality, type Limits, type QualityState } from './quality.ts';
@@ -574,17 +575,20 @@ export class Evaluator {
     const v = b.variant;
     const area = b.state.area ? b.areas.get(b.state.area) : undefined;
     const fix = b.last;
-    const where = area ? `in ${area.name} (${area.id}, ${area.kind})` : `outside ${describeSelection(b.rule)}`;
+    const where = area ? `in ${area.name} (${area.id}, ${area.kind})` : `outside ${describeZones(b.rule.zones)}`;
     const at = fix ? ` at ${fix.lat.toFixed(4)}°N ${fix.lon.toFixed(4)}°E${fix.speed !== undefined ? `, ${fix.speed.toFixed(1)} kn` : ''}, ${formatShort(fix.ts)}` : ' (no position heard)';
     const w = b.rule.while;
     const since = w && this.gateOf(b.rule).state.since;
     const order = w && since !== undefined ? `; ${w.rule} at ${tierLabel(w.atLeast)} or above since ${formatShort(since)}, deadline ${formatShort(since + w.deadlineMs)}` : '';
-    if (w && since === undefined && b.state.life.tier !== null && d?.raised !== true) {
-      return { evidence: { metric: b.rule.match.metric, condition: `the order ended: ${w.rule} is below ${tierLabel(w.atLeast)}; ${where}${at}`, readings: [], ...(fix && { position: fix }), ...(area && { zone: area }) }, unit: '' };
-    }
     const band = v.speed ? ` moving ${[v.speed.above !== undefined && `faster than ${v.speed.above} kn`, v.speed.below !== undefined && `slower than ${v.speed.below} kn`].filter(Boolean).join(' and ')}` : '';
     const held = d?.raised && d.level.forMs > 0 ? ` for ${formatDuration(d.level.forMs)}` : '';
-    const condition = d?.raised === false || !d ? `no longer ${v.condition}${band}: ${where}${at}` : `${v.condition}${band}${held}: ${where}${at}${v.bufferM ? ` (buffer ${formatDistance(v.bufferM)})` : ''}${order}`;
+    // A warning lifted because its order ended says so, not that the vessel stopped being out.
+    const condition =
+      w && since === undefined && b.state.life.tier !== null && d?.raised !== true
+        ? `the order ended: ${w.rule} is below ${tierLabel(w.atLeast)}; ${where}${at}`
+        : d?.raised === false || !d
+          ? `no longer ${v.condition}${band}: ${where}${at}`
+          : `${v.condition}${band}${held}: ${where}${at}${v.bufferM ? ` (buffer ${formatDistance(v.bufferM)})` : ''}${order}`;
     return { evidence: { metric: b.rule.match.metric, condition, readings: [], ...(fix && { position: fix }), ...(area && { zone: area }) }, unit: '' };
   }
 
@@ -1019,10 +1023,3 @@ export class Evaluator {
 
 // Built directly (no conditional spreads): one object per position on the hot path.
 const fixOf = (ts: number, p: Position): Fix => ({ ts, lon: p.lon, lat: p.lat, speed: p.speed, course: p.course });
-
-/** The areas a geofence rule watches, in words. */
-function describeSelection(rule: GeofenceRule): string {
-  const z = rule.zones;
-  if (z.hazard) return `every ${z.hazard.domain} ${z.hazard.metric} circle`;
-  return [z.kinds && `every ${z.kinds.join(' / ')} zone`, z.ids && `zones ${[...z.ids].join(', ')}`].filter(Boolean).join(' and ');
-}

@@ -2,7 +2,7 @@
 import { formatDuration } from '../engine/duration.ts';
 import { signalName } from '../engine/explain.ts';
 import { tierLabel } from '../engine/tiers.ts';
-import type { Condition, Match, Mode, Rule, TierCondition } from './rule.ts';
+import type { Condition, Match, Mode, Rule, TierCondition, ZoneSelection } from './rule.ts';
 
 const dwell = (ms: number, what = 'for'): string => (ms > 0 ? ` ${what} ${formatDuration(ms)}` : '');
 
@@ -71,14 +71,19 @@ function what(rule: Rule): string {
     case 'stale':
       return `Watches ${watches(rule.match)} for silence, by the clock; stations that never reported count from when the engine started watching.`;
     case 'geofence': {
-      const z = rule.zones;
-      const areas = z.hazard ? `the moving circles of ${z.hazard.domain}/${z.hazard.metric} (radius in km)` : [z.kinds && `zones of kind ${z.kinds.join(', ')}`, z.ids && `zones ${[...z.ids].join(', ')}`].filter(Boolean).join(' and ');
+      const areas = describeZones(rule.zones);
       const order = rule.while ? ` Only while ${rule.while.rule} warns at ${tierLabel(rule.while.atLeast)} or above, from ${formatDuration(rule.while.deadlineMs)} after it first did.` : '';
       return `Follows each position of ${watches(rule.match)} against ${areas}.${order}`;
     }
     case 'compound':
       return `Combines other rules' warnings and latest readings ${rule.scope === 'region' ? `for every region (the first ${rule.regionDigits} digits of the GB/T 2260 code)` : 'for the same station'}.`;
   }
+}
+
+/** The areas a geofence rule watches, in words (also in its warnings: "outside every port / anchorage zone"). */
+export function describeZones(z: ZoneSelection): string {
+  if (z.hazard) return `every ${z.hazard.domain} ${z.hazard.metric} circle`;
+  return [z.kinds && `every ${z.kinds.join(' / ')} zone`, z.ids && `zones ${[...z.ids].join(', ')}`].filter(Boolean).join(' and ');
 }
 
 export function describeRule(rule: Rule): string[] {

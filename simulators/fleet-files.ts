@@ -3,7 +3,7 @@
 // and 2,040 fishing vessels homed in those ports. A pure function of the seed, so the committed
 // stations/demo-zones.geojson and stations/demo-fleet.yaml can be checked against it; run as a
 // script (`npx tsx simulators/fleet-files.ts`) it writes them.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_STORM_SEED } from './hydrology.ts';
 import { createRng, deriveSeed, type Rng } from './rng.ts';
@@ -341,6 +341,15 @@ export function demoFleetFiles(seed: number = DEFAULT_STORM_SEED): { zones: stri
 
 export const DEMO_ZONES_URL = new URL('../stations/demo-zones.geojson', import.meta.url);
 export const DEMO_FLEET_URL = new URL('../stations/demo-fleet.yaml', import.meta.url);
+
+/** The demo fleet file with every n-th vessel only (each class and port still there): for tests that need a fleet, not all of it. */
+export function demoFleetSample(every: number): string {
+  let line = 0;
+  return readFileSync(DEMO_FLEET_URL, 'utf8')
+    .split('\n')
+    .filter((l) => !l.startsWith('  - ') || line++ % every === 0)
+    .join('\n');
+}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { zones, fleet } = demoFleetFiles();

@@ -5,7 +5,7 @@ import { pointToPolygonDistance } from '@turf/point-to-polygon-distance';
 import { parseFleet } from '../stations/vessels.ts';
 import { ZoneIndex } from '../stations/zone-index.ts';
 import { parseZones } from '../stations/zones.ts';
-import { coastLonAt, DEMO_COAST, DEMO_FLEET_URL, DEMO_ZONES_URL } from './fleet-files.ts';
+import { coastLonAt, DEMO_COAST, DEMO_ZONES_URL, demoFleetSample } from './fleet-files.ts';
 import { RETURN_DEADLINE_HOURS, simulateFleet, type Fix, type FleetRun, type FleetScenario } from './vessels.ts';
 
 const HOUR = 3_600_000;
@@ -14,11 +14,7 @@ const index = new ZoneIndex(zones);
 const zoneById = new Map(zones.map((z) => [z.id, z]));
 const inPort = (f: Fix): boolean => index.containing(f.lon, f.lat).some((z) => z.kind === 'port');
 // A fifth of the fleet (every fifth line, parsed alone to save time): every class and port.
-let line = 0;
-const fifth = readFileSync(DEMO_FLEET_URL, 'utf8')
-  .split('\n')
-  .filter((l) => !l.startsWith('  - ') || line++ % 5 === 0)
-  .join('\n');
+const fifth = demoFleetSample(5);
 const vessels = [...parseFleet('demo-fleet', fifth).vessels.values()];
 const byId = new Map(vessels.map((v) => [v.id, v]));
 

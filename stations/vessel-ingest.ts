@@ -5,10 +5,10 @@
 // matters as much as a registered vessel.
 import type { Observation } from '../engine/observation.ts';
 import { AisDecoder } from './ais/ais-decoder.ts';
-import { parseBeidou, type TerminalFix } from './ais/beidou.ts';
+import { parseBeidou } from './ais/beidou.ts';
 import type { AisMessage } from './ais/message.ts';
 import { terminalSource } from './online-rate.ts';
-import { applyStatic, POSITION_METRIC, VESSEL_DOMAIN, type Fleet } from './vessels.ts';
+import { applyStatic, positionObservation, type Fleet } from './vessels.ts';
 
 export type Ingested =
   | { kind: 'obs'; obs: Observation }
@@ -45,7 +45,7 @@ export class VesselIngest {
   /** One Beidou report: JSON, or an RMC sentence whose terminal comes from the feed (e.g. the subject). */
   beidou(text: string, terminal?: string): Ingested[] {
     const r = parseBeidou(text, terminal);
-    return r.ok ? [{ kind: 'obs', obs: this.fixObservation(r.fix) }] : [{ kind: 'dead', reason: r.reason, payload: text }];
+    return r.ok ? [{ kind: 'obs', obs: positionObservation(this.vesselOf(r.fix.terminal), r.fix.ts, r.fix, terminalSource('beidou', r.fix.terminal)) }] : [{ kind: 'dead', reason: r.reason, payload: text }];
   }
 
   private vesselOf(terminal: string): string {
@@ -62,27 +62,7 @@ export class VesselIngest {
     }
     if (m.type === 5 || m.type === 24) return out.length ? out : [{ kind: 'skipped', reason: `static report of unregistered MMSI ${m.mmsi}` }];
     if (m.lon === undefined || m.lat === undefined) return [...out, { kind: 'skipped', reason: `type ${m.type} report of ${m.mmsi} has no position` }];
-    const obs: Observation = {
-      domain: VESSEL_DOMAIN,
-      station: vessel,
-      metric: POSITION_METRIC,
-      ts,
-      position: { lon: m.lon, lat: m.lat, ...(m.sog !== undefined && { speed: m.sog }), ...(m.cog !== undefined && { course: m.cog }) },
-      quality: 'reliable',
-      source: terminalSource('ais', m.mmsi),
-    };
+    const obs = positionObservation(vessel, ts, { lon: m.lon, lat: m.lat, speed: m.sog, course: m.cog }, terminalSource('ais', m.mmsi));
     return [...out, { kind: 'obs', obs }];
-  }
-
-  private fixObservation(f: TerminalFix): Observation {
-    return {
-      domain: VESSEL_DOMAIN,
-      station: this.vesselOf(f.terminal),
-      metric: POSITION_METRIC,
-      ts: f.ts,
-      position: { lon: f.lon, lat: f.lat, ...(f.speed !== undefined && { speed: f.speed }), ...(f.course !== undefined && { course: f.course }) },
-      quality: 'reliable',
-      source: terminalSource('beidou', f.terminal),
-    };
   }
 }

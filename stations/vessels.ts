@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { z } from 'zod';
-import { TOKEN } from '../engine/observation.ts';
+import { TOKEN, type Observation } from '../engine/observation.ts';
 import type { Station } from '../engine/station.ts';
 import { YamlFile, type LocatedError } from '../engine/yaml-file.ts';
 
@@ -70,6 +70,19 @@ export interface PortPlace {
   lon: number;
   lat: number;
   region?: string;
+}
+
+/** A vessel's fix as the engine takes it: `vessel.<id>.position`, tagged with the terminal that reported (`ais:<mmsi>`, `beidou:<id>`). */
+export function positionObservation(vessel: string, ts: number, fix: { lon: number; lat: number; speed?: number; course?: number }, source: string): Observation {
+  return {
+    domain: VESSEL_DOMAIN,
+    station: vessel,
+    metric: POSITION_METRIC,
+    ts,
+    position: { lon: fix.lon, lat: fix.lat, ...(fix.speed !== undefined && { speed: fix.speed }), ...(fix.course !== undefined && { course: fix.course }) },
+    quality: 'reliable',
+    source,
+  };
 }
 
 /** The tag a vessel of a home port carries, e.g. `port:P01`. */

@@ -1,12 +1,13 @@
 // `seed run --config <file>`: the engine as a service, over NATS JetStream, until SIGINT/SIGTERM,
 // with hot reload of the rules directory and control over NATS request/reply and HTTP.
+import { repeat, retry, Subject, takeUntil, timer, type Observable } from 'rxjs';
 import { loadRules } from '../../rules/loader.ts';
 import { OnlineRate } from '../../stations/online-rate.ts';
 import { loadRegistry } from '../../stations/registry.ts';
 import { VesselIngest } from '../../stations/vessel-ingest.ts';
 import { loadFleet, type Fleet } from '../../stations/vessels.ts';
 import { loadZones, portPlaces } from '../../stations/zones.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, type Config } from '../config.ts';
 import { startEngine } from '../pipeline.ts';
 import { busSink } from '../sinks/bus-sink.ts';
 import { consoleSink } from '../sinks/console-sink.ts';
@@ -14,8 +15,6 @@ import { jsonlSink } from '../sinks/jsonl-sink.ts';
 import type { WarningSink } from '../sinks/sink.ts';
 import { openJetStream, type JetStreamBus } from '../sources/jetstream-source.ts';
 import { fileLines, ingestFeed, natsLines, tcpLines, udpLines, type FeedLine } from '../sources/vessel-feed.ts';
-import type { Config } from '../config.ts';
-import { repeat, retry, Subject, takeUntil, timer, type Observable } from 'rxjs';
 import { openDuckDbStore } from '../store/duckdb-store.ts';
 import { CONTROL_SUBJECTS } from '../control.ts';
 import { startHttpApi } from '../http-api.ts';

@@ -15,6 +15,8 @@ import { observationSubject } from '../observation.ts';
 import { DLQ_SUBJECT } from '../pipeline.ts';
 import type { DeadLetter } from '../store/store.ts';
 
+const encoder = new TextEncoder();
+
 export interface FeedLine {
   text: string;
   /** The receiver or feed, for multipart reassembly: `tcp:host:port`, `udp:addr:port`, `file:path`, the NATS subject. */
@@ -115,7 +117,7 @@ async function publishAll(out: Ingested[], subject: string, publisher: Publisher
     } else if (o.kind === 'dead') {
       counts.deadLetters++;
       const letter: DeadLetter = { subject, reason: o.reason, payload: o.payload, at: clock() };
-      await publisher.publish(DLQ_SUBJECT, new TextEncoder().encode(JSON.stringify(letter)));
+      await publisher.publish(DLQ_SUBJECT, encoder.encode(JSON.stringify(letter)));
     } else if (o.kind === 'skipped') counts.skipped++;
     else counts.statics++;
   }

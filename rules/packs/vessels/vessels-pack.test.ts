@@ -9,18 +9,14 @@ import type { Observation } from '../../../engine/observation.ts';
 import { parseFleet } from '../../../stations/vessels.ts';
 import { parseZones, portPlaces } from '../../../stations/zones.ts';
 import { fixObservation } from '../../../simulators/fleet-observations.ts';
-import { DEMO_FLEET_URL, DEMO_ZONES_URL } from '../../../simulators/fleet-files.ts';
+import { DEMO_ZONES_URL, demoFleetSample } from '../../../simulators/fleet-files.ts';
 import { RETURN_DEADLINE_HOURS, simulateFleet } from '../../../simulators/vessels.ts';
 import { loadRules } from '../../loader.ts';
 import { runPack } from '../run-pack.ts';
 
 const HOUR = 3_600_000;
 const { zones } = parseZones('demo-zones', readFileSync(DEMO_ZONES_URL, 'utf8'));
-let line = 0;
-const fifth = readFileSync(DEMO_FLEET_URL, 'utf8')
-  .split('\n')
-  .filter((l) => !l.startsWith('  - ') || line++ % 5 === 0)
-  .join('\n');
+const fifth = demoFleetSample(5);
 const fleet = parseFleet('demo-fleet', fifth, portPlaces(zones));
 const start = Date.parse('2026-07-27T08:00:00+08:00');
 const orderAt = start + 14 * HOUR;
