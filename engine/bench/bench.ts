@@ -72,6 +72,9 @@ const nullStore: Store = {
   warnings: () => Promise.resolve([]),
   deadLetters: () => Promise.resolve([]),
   audit: () => Promise.resolve([]),
+  saveAlerting: () => Promise.resolve(),
+  deliveries: () => Promise.resolve([]),
+  episodes: () => Promise.resolve([]),
   loadCheckpoint: () => Promise.resolve(undefined),
   close: () => Promise.resolve(),
 };

@@ -8,7 +8,8 @@ import {
 } from '@duckdb/node-api';
 import { seriesKey, type Observation, type Quality } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
-import type { AuditEntry, CommitBatch, DeadLetter, StateRow, Store, WarningQuery, Restored } from './store.ts';
+import type { Delivery, DeliveryQuery } from '../delivery.ts';
+import type { AlertingBatch, AuditEntry, EpisodeRow, CommitBatch, DeadLetter, StateRow, Store, WarningQuery, Restored } from './store.ts';
 
 // "at" and "by" are quoted everywhere: DuckDB keywords (AT TIME ZONE, ORDER BY).
 // No key on observations: the checkpoint already prevents doubles, and an index would slow appends.
@@ -26,6 +27,11 @@ CREATE TABLE IF NOT EXISTS dead_letters ("at" TIMESTAMP, subject VARCHAR, reason
 CREATE TABLE IF NOT EXISTS rule_state (key VARCHAR PRIMARY KEY, rule_hash VARCHAR, state JSON);
 CREATE TABLE IF NOT EXISTS checkpoints (consumer VARCHAR PRIMARY KEY, seq BIGINT);
 CREATE TABLE IF NOT EXISTS audit ("at" TIMESTAMP, action VARCHAR, value VARCHAR, "by" VARCHAR, reason VARCHAR);
+CREATE SEQUENCE IF NOT EXISTS deliveries_ins;
+CREATE TABLE IF NOT EXISTS deliveries (
+  key VARCHAR PRIMARY KEY, event VARCHAR, episode VARCHAR, channel VARCHAR, state VARCHAR, delivery JSON,
+  ins BIGINT DEFAULT nextval('deliveries_ins'));
+CREATE TABLE IF NOT EXISTS episodes (key VARCHAR PRIMARY KEY, state JSON);
 `;
 
 // TIMESTAMP holds microseconds; reading back epoch_us / 1000 returns the same ms number, fractions too.
@@ -97,6 +103,31 @@ function toObservation(r: Row): Observation {
   return o;
 }
 
+const insertAudit = (db: DuckDBConnection, audit: readonly AuditEntry[]): Promise<void> =>
+  insertColumns(db, 'INSERT INTO audit', [
+    [TIMESTAMP, audit.map((a) => timestamp(a.at))],
+    [VARCHAR, audit.map((a) => a.action)],
+    [VARCHAR, audit.map((a) => a.value)],
+    [VARCHAR, audit.map((a) => a.by)],
+    [VARCHAR, audit.map((a) => a.reason)],
+  ]);
+
+/** Rows keyed by their first column, the last of a repeated key kept: INSERT OR REPLACE keeps the first within one statement. */
+const lastByKey = <T>(items: readonly T[], key: (t: T) => string): T[] => [...new Map(items.map((t) => [key(t), t])).values()];
+
+/** Run a write in one transaction; a failure rolls it back and is the error reported. */
+async function transaction(db: DuckDBConnection, work: () => Promise<void>): Promise<void> {
+  await db.run('BEGIN TRANSACTION');
+  try {
+    await work();
+    await db.run('COMMIT');
+  } catch (err) {
+    // If COMMIT itself failed, the transaction is already gone; the original error is the one to report.
+    await db.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
 export async function openDuckDbStore(path: string): Promise<Store> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const instance = await DuckDBInstance.create(path);
@@ -106,9 +137,8 @@ export async function openDuckDbStore(path: string): Promise<Store> {
   const reader = await instance.connect();
   const [write, read] = [serial(), serial()];
 
-  async function commitNow(batch: CommitBatch): Promise<void> {
-    await writer.run('BEGIN TRANSACTION');
-    try {
+  const commitNow = (batch: CommitBatch): Promise<void> =>
+    transaction(writer, async () => {
       if (batch.observations.length > 0) {
         const appender = await writer.createAppender('observations');
         try {
@@ -149,19 +179,9 @@ export async function openDuckDbStore(path: string): Promise<Store> {
           [VARCHAR, deadLetters.map((d) => d.payload)],
         ]);
       }
-      if (batch.audit?.length) {
-        const audit = batch.audit;
-        await insertColumns(writer, 'INSERT INTO audit', [
-          [TIMESTAMP, audit.map((a) => timestamp(a.at))],
-          [VARCHAR, audit.map((a) => a.action)],
-          [VARCHAR, audit.map((a) => a.value)],
-          [VARCHAR, audit.map((a) => a.by)],
-          [VARCHAR, audit.map((a) => a.reason)],
-        ]);
-      }
+      if (batch.audit?.length) await insertAudit(writer, batch.audit);
       if (checkpoint) {
-        // Within one statement INSERT OR REPLACE keeps the FIRST of a repeated key, so keep only the last here.
-        const states = [...new Map(checkpoint.states.map((s) => [s.key, s])).values()];
+        const states = lastByKey(checkpoint.states, (s) => s.key);
         if (states.length > 0) {
           await insertColumns(writer, 'INSERT OR REPLACE INTO rule_state', [
             [VARCHAR, states.map((s) => s.key)],
@@ -171,13 +191,31 @@ export async function openDuckDbStore(path: string): Promise<Store> {
         }
         await writer.run('INSERT OR REPLACE INTO checkpoints VALUES ($1, $2)', [checkpoint.consumer, BigInt(checkpoint.seq)], [VARCHAR, BIGINT]);
       }
-      await writer.run('COMMIT');
-    } catch (err) {
-      // If COMMIT itself failed, the transaction is already gone; the original error is the one to report.
-      await writer.run('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-  }
+    });
+
+  const saveAlertingNow = (batch: AlertingBatch): Promise<void> =>
+    transaction(writer, async () => {
+      const deliveries = lastByKey(batch.deliveries, (d) => d.key);
+      if (deliveries.length > 0) {
+        // A replaced row keeps its ins (not in the column list), so listing order is first-insertion order.
+        await insertColumns(writer, 'INSERT OR REPLACE INTO deliveries (key, event, episode, channel, state, delivery)', [
+          [VARCHAR, deliveries.map((d) => d.key)],
+          [VARCHAR, deliveries.map((d) => d.event)],
+          [VARCHAR, deliveries.map((d) => d.episode)],
+          [VARCHAR, deliveries.map((d) => d.channel)],
+          [VARCHAR, deliveries.map((d) => d.state)],
+          [VARCHAR, deliveries.map((d) => JSON.stringify(d))],
+        ]);
+      }
+      const episodes = lastByKey(batch.episodes ?? [], (e) => e.key);
+      if (episodes.length > 0) {
+        await insertColumns(writer, 'INSERT OR REPLACE INTO episodes', [
+          [VARCHAR, episodes.map((e) => e.key)],
+          [VARCHAR, episodes.map((e) => JSON.stringify(e.state))],
+        ]);
+      }
+      if (batch.audit?.length) await insertAudit(writer, batch.audit);
+    });
 
   return {
     commit: (batch) => write(() => commitNow(batch)),
@@ -244,6 +282,35 @@ export async function openDuckDbStore(path: string): Promise<Store> {
         const found = await rows(reader, `SELECT event FROM warnings ${filter} ORDER BY "at", ins`, values);
         return found.map((r) => JSON.parse(r.event as string) as WarningEvent);
       }),
+
+    saveAlerting: (batch) => write(() => saveAlertingNow(batch)),
+
+    deliveries: (query: DeliveryQuery = {}) =>
+      read(async () => {
+        const where: string[] = [];
+        const values: string[] = [];
+        const add = (clause: (n: number) => string, value: string): void => {
+          values.push(value);
+          where.push(clause(values.length));
+        };
+        if (query.warning !== undefined) add((n) => `(event = $${n} OR episode = $${n})`, query.warning);
+        if (query.channel !== undefined) add((n) => `channel = $${n}`, query.channel);
+        const anyOf = (column: string, items: readonly string[] | undefined): void => {
+          if (items === undefined) return;
+          const first = values.length + 1;
+          values.push(...items);
+          where.push(items.length === 0 ? 'false' : `${column} IN (${items.map((_, i) => `$${first + i}`).join(', ')})`);
+        };
+        anyOf('state', query.states);
+        anyOf('key', query.keys);
+        const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+        return (await rows(reader, `SELECT delivery FROM deliveries ${filter} ORDER BY ins`, values)).map((r) => JSON.parse(r.delivery as string) as Delivery);
+      }),
+
+    episodes: () =>
+      read(async () =>
+        (await rows(reader, 'SELECT key, state FROM episodes ORDER BY key')).map((r): EpisodeRow => ({ key: r.key as string, state: JSON.parse(r.state as string) })),
+      ),
 
     deadLetters: () =>
       read(async () =>

@@ -1,4 +1,5 @@
 // The store port. The embedded DuckDB adapter implements it; InfluxDB and QuestDB adapters follow.
+import type { Delivery, DeliveryQuery } from '../delivery.ts';
 import type { Observation } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
 
@@ -59,6 +60,19 @@ export interface WarningQuery {
   entity?: string;
 }
 
+/** A record of one warning episode kept by dissemination (its approval, acknowledgement, escalation). */
+export interface EpisodeRow {
+  key: string;
+  state: unknown;
+}
+
+/** Dissemination's durable state: deliveries (upserted by key) and per-episode records (approval, escalation). */
+export interface AlertingBatch {
+  deliveries: Delivery[];
+  episodes?: EpisodeRow[];
+  audit?: AuditEntry[];
+}
+
 export interface Store {
   /** Write one batch atomically where the store can (observations, events, dead letters, checkpoint). */
   commit(batch: CommitBatch): Promise<void>;
@@ -74,6 +88,12 @@ export interface Store {
   deadLetters(): Promise<DeadLetter[]>;
   /** The audit trail, oldest first, optionally of one action. */
   audit(action?: string): Promise<AuditEntry[]>;
+  /** Write deliveries and episode records in one transaction; a delivery or episode with a known key is replaced. */
+  saveAlerting(batch: AlertingBatch): Promise<void>;
+  /** Deliveries, oldest first, by warning event or episode, state and channel. */
+  deliveries(query?: DeliveryQuery): Promise<Delivery[]>;
+  /** Every saved episode record. */
+  episodes(): Promise<EpisodeRow[]>;
   /** The last committed checkpoint of a consumer, or undefined on first start. */
   loadCheckpoint(consumer: string): Promise<Restored | undefined>;
   close(): Promise<void>;
