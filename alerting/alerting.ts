@@ -4,6 +4,8 @@
 import type { Delivery, DeliveryQuery } from '../engine/delivery.ts';
 import type { WarningSink } from '../engine/sinks/sink.ts';
 import type { AuditEntry, Store } from '../engine/store/store.ts';
+import type { Station } from '../engine/station.ts';
+import { tierRank, type Tier } from '../engine/tiers.ts';
 import type { WarningEvent } from '../engine/warning.ts';
 import type { Channel } from './channel.ts';
 import type { Contacts } from './contacts.ts';
@@ -25,9 +27,17 @@ export interface AlertingOptions {
   utcOffsetMinutes?: number;
   /** Called with every event handed over, after its deliveries are stored (the CAP feed). */
   onEvents?: (events: readonly WarningEvent[]) => void | Promise<void>;
+  /** Stations a forecaster may issue a warning for by hand. */
+  stationOf?: (id: string) => Station | undefined;
   backoffMs?: number;
   onError?: (e: unknown) => void;
 }
+
+/** A forecaster's own action on a warning: issue one the rules did not, re-tier one, or lift one. */
+export type ManualAction =
+  | { action: 'issue'; station: string; tier: Tier; title?: string; by: string; reason: string }
+  | { action: 'override'; episode: string; tier: Tier; by: string; reason: string }
+  | { action: 'lift'; episode: string; by: string; reason: string };
 
 export class Alerting implements WarningSink {
   private readonly dispatcher: Dispatcher;
@@ -97,6 +107,41 @@ export class Alerting implements WarningSink {
     if ('error' in result) return result;
     await this.apply(result, { at: this.opts.clock(), action: 'acknowledge', value: episode, by, reason });
     return { acknowledged: (await this.outbox.acknowledge(episode, by, `acknowledged by ${by}: ${reason}`)).length };
+  }
+
+  /**
+   * Issue, re-tier or lift by hand. The event is stored with the warnings and disseminated like a
+   * rule's; an override re-tiers what was sent (the rule's next change goes out as usual); a lift
+   * closes the episode, so the rule's later events of it are recorded but not sent.
+   */
+  async manual(m: ManualAction): Promise<{ event: WarningEvent } | { error: string }> {
+    const now = this.opts.clock();
+    const made = this.manualEvent(m, now);
+    if ('error' in made) return made;
+    const e = { ...made, manual: { by: m.by, reason: m.reason } };
+    await this.opts.store.commit({ observations: [], events: [e], deadLetters: [], audit: [{ at: now, action: `manual-${m.action}`, value: e.id, by: m.by, reason: m.reason }] });
+    await this.write([e]);
+    return { event: e };
+  }
+
+  private manualEvent(m: ManualAction, now: number): Omit<WarningEvent, 'manual'> | { error: string } {
+    const condition = `${m.action === 'issue' ? 'issued' : m.action === 'lift' ? 'lifted' : `set to ${m.tier}`} by ${m.by}: ${m.reason}`;
+    const evidence = { metric: 'manual', condition, readings: [] };
+    if (m.action === 'issue') {
+      const s = this.opts.stationOf?.(m.station);
+      if (!s) return { error: `no station "${m.station}"` };
+      const title = m.title ?? '人工预警 Manual warning';
+      const station = { id: s.id, name: s.name, lon: s.lon, lat: s.lat, ...(s.region && { region: s.region }) };
+      return { id: `manual|${s.id}|issued|${now}`, kind: 'issued', rule: { id: 'manual', title, hash: 'manual' }, domain: s.domain, entity: s.id, station, tier: m.tier, previousTier: null, at: now, issuedAt: now, evidence, summary: `${m.tier} ${title} at ${s.name}: ${condition}` };
+    }
+    const ep = this.dispatcher.episode(m.episode);
+    if (!ep || ep.lifted) return { error: `no warning in force with episode "${m.episode}"` };
+    // A forecaster's decision is never held back by a silence or an inhibition.
+    const { suppressed: _suppressed, ...last } = ep.last;
+    const tier = m.action === 'lift' ? null : m.tier;
+    if (tier === last.tier) return { error: `the warning is already ${tier}` };
+    const kind = tier === null ? 'lifted' : tierRank(tier) > tierRank(last.tier) ? 'upgraded' : 'downgraded';
+    return { ...last, id: `manual|${m.episode}|${kind}|${now}`, kind, tier, previousTier: last.tier, at: now, evidence: { ...last.evidence, condition }, summary: `${last.rule.title} at ${last.station.name}: ${condition}` };
   }
 
   /** Open episodes with what they wait for: approval, acknowledgement, the next escalation. */

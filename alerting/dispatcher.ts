@@ -25,6 +25,8 @@ export interface Episode {
   sent: Record<string, number>;
   /** (channel, recipient) held for approval, by the tier they wait at: sent once approved. */
   held: Record<string, Tier>;
+  /** Lifted by a forecaster: the rule's later events of this episode are recorded, not sent. */
+  closedBy?: { by: string; reason: string; at: number };
 }
 
 export interface DispatchResult {
@@ -84,9 +86,11 @@ export class Dispatcher {
       // A Red is never muted: silences and inhibition hold back everything else.
       if (e.suppressed && e.tier !== 'red') continue;
       const key = episodeKey(e);
+      if (this.episodes.get(key)?.closedBy) continue;
       const ep = this.episodes.get(key) ?? { key, last: e, lifted: false, approvals: {}, sent: {}, held: {}, ...(lastValue(e) !== undefined && { firstValue: lastValue(e)! }) };
       ep.last = e;
       ep.lifted = e.kind === 'lifted';
+      if (ep.lifted && e.manual) ep.closedBy = { by: e.manual.by, reason: e.manual.reason, at: now };
       this.episodes.set(key, ep);
       this.route(ep, e, now, out);
       if (ep.lifted) {

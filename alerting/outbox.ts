@@ -63,7 +63,8 @@ export class Outbox {
   /** Keys sent and waiting for a receipt, by the far side's ref. */
   private readonly byRef = new Map<string, string[]>();
   private readonly inFlight = new Map<string, number>();
-  private readonly running = new Set<Promise<void>>();
+  /** Attempts under way, with their channel. */
+  private readonly running = new Map<Promise<void>, string>();
   private readonly channels: Map<string, Channel>;
   /** Persistence in call order: a state is never overwritten by an older one. */
   private saving: Promise<void> = Promise.resolve();
@@ -154,13 +155,14 @@ export class Outbox {
         this.inFlight.set(name, this.inFlight.get(name)! - 1);
         this.running.delete(run);
       });
-      this.running.add(run);
+      this.running.set(run, name);
     }
   }
 
-  /** Resolves when no attempt is under way (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running]);
+  /** Resolves when no attempt is under way (tests, shutdown), or none on the channels named. */
+  async idle(channels?: readonly string[]): Promise<void> {
+    const waiting = () => [...this.running].filter(([, ch]) => !channels || channels.includes(ch)).map(([run]) => run);
+    for (let runs = waiting(); runs.length > 0; runs = waiting()) await Promise.all(runs);
     await this.saving.catch(() => undefined);
   }
 
@@ -181,6 +183,7 @@ export class Outbox {
     this.sentCount.messages++;
     this.sentCount.deliveries += group.length;
     await this.finish(group, outcome);
+    this.pump(); // a fallback due now, or a message that waited for room on this channel
   }
 
   private async finish(group: Delivery[], outcome: SendOutcome): Promise<void> {

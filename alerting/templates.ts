@@ -86,6 +86,8 @@ function what(e: WarningEvent, t: Templates, lang: Lang): string {
 export interface Rendered {
   title: string;
   text: string;
+  /** What to do at this tier, on its own (CAP's instruction). */
+  advice: string;
 }
 
 export function render(e: WarningEvent, lang: Lang, t: Templates, offsetMinutes = 480): Rendered {
@@ -103,5 +105,5 @@ export function render(e: WarningEvent, lang: Lang, t: Templates, offsetMinutes 
   };
   const fill = (form: string): string => form.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
   const form = t.forms[lang][e.kind satisfies WarningKind];
-  return { title: fill(t.forms[lang].headline), text: fill(form).replace(/([。.])\1/g, '$1') };
+  return { title: fill(t.forms[lang].headline), text: fill(form).replace(/([。.])\1/g, '$1'), advice };
 }

@@ -21,6 +21,7 @@ test('defaults fill what is left out, and paths resolve against the config file'
         tickMs: 15_000,
         watchRules: true,
         feeds: { ais: [], beidou: [] },
+        fire: { breaks: [5, 14, 21, 33], utc_offset_minutes: 480 },
       },
       errors: [],
     });

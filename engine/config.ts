@@ -3,7 +3,34 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_BREAKS } from '../stations/fire/danger-level.ts';
 import { YamlFile, type LocatedError } from './yaml-file.ts';
+
+const url = z.url();
+const env = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment variable (A-Z, 0-9, _)');
+/** One dissemination channel: its name (what routes use) and one driver with its settings; secrets by environment variable. */
+const channel = z.union([
+  z.strictObject({ name: z.string(), smpp: z.strictObject({ host: z.string(), port: z.number().int().min(1).max(65535), system_id: z.string(), password_env: env.optional(), source_addr: z.string() }) }),
+  z.strictObject({ name: z.string(), http_sms: z.strictObject({ url, body: z.string(), headers: z.record(z.string(), z.string()).optional(), token_env: env.optional(), ok_path: z.string().optional(), ok_value: z.string().optional(), ref_path: z.string().optional() }) }),
+  z.strictObject({ name: z.string(), http_speaker: z.strictObject({ url, token_env: env.optional() }) }),
+  z.strictObject({ name: z.string(), mqtt_speaker: z.strictObject({ url: z.string().regex(/^mqtts?:\/\//, 'must be mqtt://host:port'), username: z.string().optional(), password_env: env.optional(), ack_timeout_ms: z.number().int().positive().optional() }) }),
+  z.strictObject({ name: z.string(), webhook: z.strictObject({ url, secret_env: env.optional() }) }),
+  z.strictObject({ name: z.string(), nats: z.strictObject({ subject: z.string().optional() }) }),
+]);
+export type ChannelSpec = z.output<typeof channel>;
+
+const alerting = z.strictObject({
+  contacts: z.string(),
+  routes: z.string(),
+  /** Message words; default alerting/templates.yaml. */
+  templates: z.string().optional(),
+  utc_offset_minutes: z.number().int().min(-720).max(840).default(480),
+  /** How often the clock is read for escalation, auto-approval and retries, ms. */
+  tick_ms: z.number().int().positive().default(1000),
+  channels: z.array(channel).min(1),
+  /** The CAP 1.2 feed: sender address, name and the agency's three-digit code (GB/T 35965.1 identifiers). */
+  cap: z.strictObject({ sender: z.string().regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &'), sender_name: z.string(), agency: z.string().regex(/^\d{3}$/, 'three digits') }).optional(),
+});
 
 const schema = z.strictObject({
   rules: z.string().default('rules/packs'),
@@ -35,6 +62,15 @@ const schema = z.strictObject({
       beidou: z.array(z.strictObject({ nats: z.string() })).default([]),
     })
     .prefault({}),
+  /** The daily fire-weather index of `fire` stations: FWI lower bounds of danger levels 2–5, and local time's offset (noon is local). */
+  fire: z
+    .strictObject({
+      breaks: z.tuple([z.number(), z.number(), z.number(), z.number()]).refine((b) => b.every((x, i) => i === 0 || x > b[i - 1]!), 'must be ascending').default([...DEFAULT_BREAKS]),
+      utc_offset_minutes: z.number().int().min(-720).max(840).default(480),
+    })
+    .prefault({}),
+  /** Dissemination: who gets what through which channels; off when absent. */
+  alerting: alerting.optional(),
 });
 
 export type Config = z.output<typeof schema>;
@@ -55,6 +91,9 @@ export function loadConfig(path: string): { config?: Config; errors: LocatedErro
       feeds: { ...value.feeds, ais: value.feeds.ais.map((f) => ('file' in f ? { file: at(f.file) } : f)) },
       store: { ...value.store, path: at(value.store.path) },
       sinks: { ...value.sinks, ...(value.sinks.jsonl && { jsonl: at(value.sinks.jsonl) }) },
+      ...(value.alerting && {
+        alerting: { ...value.alerting, contacts: at(value.alerting.contacts), routes: at(value.alerting.routes), ...(value.alerting.templates && { templates: at(value.alerting.templates) }) },
+      }),
     },
     errors,
   };

@@ -37,7 +37,7 @@ export function getMode({ evaluator }: Controls): ControlReply {
 
 export async function setMode({ evaluator, control }: Controls, body: unknown): Promise<ControlReply> {
   const parsed = modeRequest.safeParse(body);
-  if (!parsed.success) return { ok: false, error: `expected {"mode": "normal"|"emergency", "by": "<who>", "reason": "<why>"}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}` };
+  if (!parsed.success) return badRequest('{"mode": "normal"|"emergency", "by": "<who>", "reason": "<why>"}', parsed.error);
   const { mode, by, reason } = parsed.data;
   const before = evaluator.currentMode;
   await control.setMode(mode, by, reason);
@@ -60,7 +60,7 @@ const highWatersRequest = z.strictObject({
 /** The station's high waters from now (the engine's clock) on, with the surge of its latest level reading. */
 export function highWaters({ evaluator, clock = Date.now }: Controls, body: unknown): ControlReply {
   const parsed = highWatersRequest.safeParse(body);
-  if (!parsed.success) return { ok: false, error: `expected {"station": "<tide station id>", "hours": <1..744>}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}` };
+  if (!parsed.success) return badRequest('{"station": "<tide station id>", "hours": <1..744>}', parsed.error);
   const { station: id, hours } = parsed.data;
   const station = evaluator.station(id);
   if (!station?.harmonics) return { ok: false, error: station ? `station ${id} has no harmonic constants` : `no station "${id}"` };
@@ -73,10 +73,32 @@ const fleetRequest = z.strictObject({ rule: z.string().min(1).default('typhoon-p
 /** A geofence rule's standing over the fleet: in force or not, the deadline, and every vessel it holds for. */
 export function fleetStanding({ evaluator }: Controls, body: unknown): ControlReply {
   const parsed = fleetRequest.safeParse(body);
-  if (!parsed.success) return { ok: false, error: `expected {"rule": "<geofence rule id>"}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}` };
+  if (!parsed.success) return badRequest('{"rule": "<geofence rule id>"}', parsed.error);
   const standing = evaluator.fleetStanding(parsed.data.rule);
   return standing ? { ok: true, ...standing } : { ok: false, error: `no geofence rule "${parsed.data.rule}"` };
 }
+
+/** One operator request, the same over NATS (its subject) and HTTP (its route, e.g. `GET /mode`). */
+export interface Handler {
+  subject: string;
+  route: string;
+  handle: (body: unknown) => ControlReply | Promise<ControlReply>;
+}
+
+export const engineHandlers = (c: Controls): Handler[] => [
+  { subject: CONTROL_SUBJECTS.mode, route: 'GET /mode', handle: () => getMode(c) },
+  { subject: CONTROL_SUBJECTS.setMode, route: 'POST /mode', handle: (body) => setMode(c, body) },
+  { subject: CONTROL_SUBJECTS.active, route: 'GET /warnings/active', handle: () => activeWarnings(c) },
+  { subject: CONTROL_SUBJECTS.rules, route: 'GET /rules', handle: () => listRules(c) },
+  { subject: CONTROL_SUBJECTS.highWaters, route: 'GET /tides/high-waters', handle: (body) => highWaters(c, body) },
+  { subject: CONTROL_SUBJECTS.fleet, route: 'GET /fleet/standing', handle: (body) => fleetStanding(c, body) },
+];
+
+/** A zod failure as one line: what was expected, and each issue with its path. */
+export const badRequest = (expected: string, error: z.ZodError): ControlReply => ({
+  ok: false,
+  error: `expected ${expected}: ${error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+});
 
 /** JSON text → value, or a reply saying what is wrong with it. */
 export function parseBody(text: string): { body?: unknown; error?: ControlReply } {

@@ -54,10 +54,17 @@ export interface EngineOptions {
   zones?: readonly Zone[];
 }
 
-/** Hears every observation; on clock ticks, gives readings of a derived series that are evaluated and stored like any other. */
+/**
+ * Derives series from what it hears (after the quality gates) or from the clock: the fleet online
+ * rate on ticks, the daily fire index at local noon. What it gives is evaluated and stored like
+ * any reading.
+ */
 export interface Sampler {
-  hear(obs: Observation): void;
+  hear(obs: Observation): Observation[] | void;
   sample(now: number): Observation[];
+  /** Series to read back from the store at start, so a restart carries on where it stopped. */
+  history?(now: number): { series: string; from: number; to: number }[];
+  warm?(obs: Observation): void;
 }
 
 /** Operator actions, applied between batches so a batch never sees half of a change. */
@@ -90,6 +97,11 @@ const emptyReport = (kind: BatchReport['kind']): BatchReport => ({ kind, receive
 async function warm(evaluator: Evaluator, store: Store): Promise<void> {
   for (const h of evaluator.history()) for (const o of await store.range(h.series, h.from, h.to + 1)) evaluator.warm(o);
   evaluator.warmed();
+}
+
+/** Read back what samplers carry from one day to the next. */
+async function warmSamplers(samplers: readonly Sampler[], store: Store, now: number): Promise<void> {
+  for (const s of samplers) for (const h of s.history?.(now) ?? []) for (const o of await store.range(h.series, h.from, h.to + 1)) s.warm?.(o);
 }
 
 class Engine {
@@ -147,8 +159,8 @@ class Engine {
         report.deadLetters.push({ subject: m.subject, reason: decoded.reason, payload: payloadText(m.data), at: now });
         continue;
       }
-      for (const sampler of this.opts.samplers ?? []) sampler.hear(decoded.obs);
       const result = this.evaluate(decoded.obs, report, observations);
+      for (const sampler of this.opts.samplers ?? []) for (const o of sampler.hear(result.obs) ?? []) this.evaluate(o, report, observations);
       if (result.late) {
         report.late++;
         report.deadLetters.push({ subject: m.subject, reason: result.late, payload: payloadText(m.data), at: now });
@@ -191,6 +203,7 @@ export async function startEngine(
     ...(opts.zones && { zones: opts.zones }),
   });
   await warm(evaluator, opts.store);
+  await warmSamplers(opts.samplers ?? [], opts.store, opts.clock ? opts.clock() : scheduler.now());
   const engine = new Engine(evaluator, source.name, opts);
   const { maxSize = 5000, maxWaitMs = 50 } = opts.batch ?? {};
   const { tickMs = 15_000 } = opts;

@@ -56,6 +56,8 @@ export interface WarningEvent {
   /** Set in emergency mode (战时), whose thresholds decided it. */
   mode?: 'emergency';
   suppressed?: Suppression;
+  /** Issued, re-tiered or lifted by a forecaster rather than by the rule. */
+  manual?: { by: string; reason: string };
 }
 
 export const warningSubject = (e: WarningEvent): string =>

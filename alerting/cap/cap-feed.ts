@@ -2,6 +2,7 @@
 // message of an episode references all the earlier ones (an Update the Alert, a Cancel the Alert
 // and every Update), as CAP readers expect to supersede them.
 import { create } from 'xmlbuilder2';
+import { episodeKey } from '../../engine/delivery.ts';
 import type { WarningEvent } from '../../engine/warning.ts';
 import type { CapArea } from './cap-area.ts';
 import { capDate } from './cap-date.ts';
@@ -30,9 +31,6 @@ interface Entry {
   title: string;
   summary: string;
 }
-
-/** One warning episode: a (rule, entity) from the time it was issued. */
-const episodeKey = (e: WarningEvent): string => `${e.rule.id}|${e.entity}|${e.issuedAt}`;
 
 export class CapFeed {
   private readonly episodes = new Map<string, Entry[]>();

@@ -1,7 +1,10 @@
 // `seed run --config <file>`: the engine as a service, over NATS JetStream, until SIGINT/SIGTERM,
 // with hot reload of the rules directory and control over NATS request/reply and HTTP.
 import { repeat, retry, Subject, takeUntil, timer, type Observable } from 'rxjs';
+import { alertingHandlers } from '../../alerting/alerting-control.ts';
+import { openAlerting } from '../../alerting/open-alerting.ts';
 import { loadRules } from '../../rules/loader.ts';
+import { FireIndex } from '../../stations/fire/fire-index.ts';
 import { OnlineRate } from '../../stations/online-rate.ts';
 import { loadRegistry } from '../../stations/registry.ts';
 import { VesselIngest } from '../../stations/vessel-ingest.ts';
@@ -40,6 +43,19 @@ export async function runFromConfig(path: string, print: (line: string) => void)
   const sinks: WarningSink[] = [busSink(bus.publisher)];
   if (config.sinks.jsonl) sinks.push(jsonlSink(config.sinks.jsonl));
   if (config.sinks.console) sinks.push(consoleSink(print));
+  const dissemination = config.alerting && (await openAlerting(config.alerting, { store, publisher: bus.publisher, stations, zones: zones.zones, clock: Date.now }));
+  if (dissemination && !dissemination.opened) {
+    for (const e of dissemination.errors) print(formatError(e));
+    await bus.close();
+    await store.close();
+    return 1;
+  }
+  const alerting = dissemination?.opened;
+  if (alerting) {
+    sinks.push(alerting.alerting);
+    alerting.alerting.start(config.alerting!.tick_ms);
+    print(`seed: dissemination: ${config.alerting!.channels.map((c) => c.name).join(', ')}; ${alerting.resumed} deliveries resumed (${alerting.inDoubt} in doubt, sent again)`);
+  }
   const { reports, evaluator, control } = await startEngine(bus.source(config.source.durable), rules, stations, {
     store,
     publisher: bus.publisher,
@@ -47,11 +63,15 @@ export async function runFromConfig(path: string, print: (line: string) => void)
     batch: config.batch,
     tickMs: config.tickMs,
     zones: zones.zones,
-    ...(fleet && { samplers: [new OnlineRate(fleet)] }),
+    samplers: [...(fleet ? [new OnlineRate(fleet)] : []), new FireIndex(stations.values(), { breaks: config.fire.breaks, utcOffsetMinutes: config.fire.utc_offset_minutes })],
   });
   const feeds = startFeeds(config.feeds, fleet, bus, print);
-  serveControl(bus.nc, { evaluator, control });
-  const http = config.http && (await startHttpApi({ evaluator, control }, config.http.port, config.http.host));
+  const handlers = alerting ? alertingHandlers(alerting.alerting) : [];
+  serveControl(bus.nc, { evaluator, control }, handlers);
+  let httpUrl = '';
+  const documents = alerting?.cap ? [alerting.cap.documents(() => httpUrl)] : [];
+  const http = config.http && (await startHttpApi({ evaluator, control }, config.http.port, config.http.host, { handlers, documents }));
+  if (http) httpUrl = http.url;
   const unwatch = config.watchRules
     ? watchRules(config.rules, {
         valid: (set) => {
@@ -92,6 +112,7 @@ export async function runFromConfig(path: string, print: (line: string) => void)
   unwatch();
   for (const f of feeds) f.unsubscribe();
   http?.server.close();
+  await alerting?.alerting.stop();
   await bus.close();
   await store.close();
   return code;

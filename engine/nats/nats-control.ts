@@ -1,20 +1,13 @@
 // The control handlers (engine/control.ts) as NATS request/reply subjects.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { activeWarnings, CONTROL_SUBJECTS, fleetStanding, getMode, highWaters, listRules, parseBody, setMode, type ControlReply, type Controls } from '../control.ts';
+import { engineHandlers, parseBody, type ControlReply, type Controls, type Handler } from '../control.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export function serveControl(nc: NatsConnection, c: Controls): void {
-  const handlers: [string, (body: unknown) => ControlReply | Promise<ControlReply>][] = [
-    [CONTROL_SUBJECTS.mode, () => getMode(c)],
-    [CONTROL_SUBJECTS.setMode, (body) => setMode(c, body)],
-    [CONTROL_SUBJECTS.active, () => activeWarnings(c)],
-    [CONTROL_SUBJECTS.rules, () => listRules(c)],
-    [CONTROL_SUBJECTS.highWaters, (body) => highWaters(c, body)],
-    [CONTROL_SUBJECTS.fleet, (body) => fleetStanding(c, body)],
-  ];
-  for (const [subject, handle] of handlers) {
+/** Serve the engine's requests, and any others (dissemination's), on their subjects. */
+export function serveControl(nc: NatsConnection, c: Controls, extra: readonly Handler[] = []): void {
+  for (const { subject, handle } of [...engineHandlers(c), ...extra]) {
     nc.subscribe(subject, {
       callback: (_err, msg) => {
         const { body, error } = parseBody(decoder.decode(msg.data));
