@@ -5,7 +5,7 @@
 // only through pure reducers, so it can be checkpointed, restored and replayed.
 import { holdEnds, renotify, stepLifecycle, type LifecycleState, type LifecycleStep } from '../alerting/lifecycle.ts';
 import { realign, stepLadder, topTier, type Decision, type Level } from '../rules/latch.ts';
-import { appliesTo, type CompoundRule, type GeofenceRule, type Mode, type QualityGate, type Rule, type SeriesRule, type Silence, type StaleRule } from '../rules/rule.ts';
+import { appliesTo, type CompoundRule, type GeofenceRule, type Mode, type QualityGate, type Rule, type SeriesRule, type Silence, type StaleRule, type ZoneSelection } from '../rules/rule.ts';
 import type { Zone } from '../stations/zones.ts';
 import { HazardAreas, zoneAreas } from './areas.ts';
 import { compoundLevels, compoundSignal, compoundState, type Scope } from './compound.ts';
@@ -129,6 +129,8 @@ class Index {
   readonly gated: GeofenceRule[] = [];
   /** Each geofence rule's areas; hazard circles are shared by the rules watching one hazard metric. */
   readonly areas = new Map<string, Areas>();
+  /** A geofence rule's `except` zones, by rule id. */
+  readonly except = new Map<string, Areas>();
   readonly hazards = new Map<string, { areas: HazardAreas; rules: GeofenceRule[] }>();
 
   constructor(
@@ -137,7 +139,14 @@ class Index {
     /** The index this one replaces: hazard circles carry over (track reports are hours apart). */
     previous?: Index,
   ) {
+    // Rules with the same selection share its index and its memoised lookups.
     const selections = new Map<string, Areas>();
+    const select = (sel: ZoneSelection): Areas => {
+      const key = JSON.stringify([sel.kinds, sel.ids && [...sel.ids].sort()]);
+      const shared = selections.get(key) ?? zoneAreas(zones, sel);
+      selections.set(key, shared);
+      return shared;
+    };
     for (const rule of book.rules) {
       this.byId.set(rule.id, rule);
       for (const target of rule.options.inhibits) push(this.inhibitors, target, rule);
@@ -153,11 +162,9 @@ class Index {
           this.hazards.set(key, entry);
           this.areas.set(rule.id, entry.areas);
         } else {
-          const key = JSON.stringify([rule.zones.kinds, rule.zones.ids && [...rule.zones.ids].sort()]);
-          const shared = selections.get(key) ?? zoneAreas(zones, rule.zones);
-          selections.set(key, shared);
-          this.areas.set(rule.id, shared);
+          this.areas.set(rule.id, select(rule.zones));
         }
+        if (rule.except) this.except.set(rule.id, select(rule.except));
       } else if (rule.kind !== 'compound') {
         push(this.series, metricKey(rule.domain, rule.match.metric), rule);
         for (const input of new Set(Object.values(rule.derive?.inputs ?? {}))) push(this.derivations, metricKey(rule.domain, input), rule);
@@ -388,7 +395,7 @@ export class Evaluator {
     const fences = this.fences.get(key) ?? [];
     for (const rule of this.index.fences.get(mk) ?? []) {
       if (fences.some((b) => b.rule.id === rule.id) || !appliesTo(rule.match, station)) continue;
-      const b = new GeofenceBinding(rule, station, this.index.areas.get(rule.id)!, this.mode, this.restored.get(`${rule.id}|${station.id}`));
+      const b = new GeofenceBinding(rule, station, this.index.areas.get(rule.id)!, this.mode, this.restored.get(`${rule.id}|${station.id}`), this.index.except.get(rule.id));
       const fix = this.positions.get(key);
       if (fix) b.move(fix);
       fences.push(b);
@@ -952,7 +959,12 @@ export class Evaluator {
     for (const [key, list] of this.stale) this.stale.set(key, list.filter(keep));
     for (const [key, list] of this.fences) this.fences.set(key, list.filter(keep));
     // Kept bindings look at the new rule set's areas (hazard circles are the new index's).
-    for (const list of this.fences.values()) for (const b of list) b.areas = next.areas.get(b.rule.id)!;
+    for (const list of this.fences.values()) {
+      for (const b of list) {
+        b.areas = next.areas.get(b.rule.id)!;
+        b.except = next.except.get(b.rule.id);
+      }
+    }
     for (const b of [...this.fenceTimed]) if (!next.byId.has(b.rule.id) || next.byId.get(b.rule.id)!.hash !== b.rule.hash) this.fenceTimed.delete(b);
     for (const [key, b] of this.compounds) if (!keep(b)) this.compounds.delete(key);
     this.index = next;

@@ -68,6 +68,8 @@ export class GeofenceBinding {
     public areas: Areas,
     private mode: Mode,
     saved?: StateRow,
+    /** Zones where the condition never holds (replaced with the areas by a hot swap). */
+    public except?: Areas,
   ) {
     this.key = `${rule.id}|${station.id}`;
     this.levels = geofenceLevels(rule.variants[mode]);
@@ -105,6 +107,7 @@ export class GeofenceBinding {
     const where =
       v.condition === 'inside' ? inside : v.condition === 'outside' ? !inside : v.condition === 'enter' ? inside && seenOut : !inside && seenIn;
     if (!where) return 0;
+    if (this.except && this.last && this.except.containing(this.last.lon, this.last.lat)) return 0;
     if (!v.speed) return 1;
     // A speed heard within the last half hour stands for a report that lacks one; older, nothing is known.
     const speed = this.speed && this.last && this.last.ts - this.speed.ts <= SPEED_KEPT_MS ? this.speed.knots : undefined;

@@ -172,11 +172,12 @@ test('the fleet standing before the deadline: who is still out, how many, and wh
   assert.deepEqual(s.holding.map((h) => [h.vessel, h.tier, h.last?.lon]), [['V2', null, 122.5], ['V3', null, undefined]]);
 });
 
-test('a moving hazard: the gale circle reaches a vessel that does not move, and leaves it', () => {
+test('a moving hazard: the gale circle reaches a vessel that does not move, and leaves it; one sheltering in port is not warned', () => {
   const ev = new Evaluator(loadRules('rules/packs/vessels'), stations, { zones, now: T0 });
   const track = (m: number, lon: number, r7: number): Observation => ({ domain: 'typhoon', station: 'TY2608', metric: 'r7', ts: min(m), value: r7, position: { lon, lat: 29 }, unit: 'km', quality: 'reliable' });
   const events = run(ev, [
-    fix('V1', 0, 122.0, 29.0, 0.5),
+    fix('V1', 0, 121.98, 29.0, 0.5), // just outside the port
+    fix('V2', 0, 122.01, 29.01, 0), // in the port
     track(0, 123.0, 50), // ~97 km away, radius 50: out
     track(60, 122.5, 60), // ~49 km away, radius 60: in
     track(120, 124.0, 60), // ~195 km away: out, the clear dwell starts
@@ -203,9 +204,9 @@ test('an order and its warnings survive a restart from the checkpoint; a hot swa
 
   const track = (m: number, lon: number): Observation => ({ domain: 'typhoon', station: 'TY2608', metric: 'r7', ts: min(m), value: 60, position: { lon, lat: 29 }, unit: 'km', quality: 'reliable' });
   const ev = new Evaluator(rules, stations, { zones, now: T0 });
-  assert.deepEqual(brief(run(ev, [fix('V2', 0, 122.0, 29.0, 0.5), track(0, 122.5)]), 'typhoon-gale-circle'), ['0 V2 issued orange']);
+  assert.deepEqual(brief(run(ev, [fix('V2', 0, 121.98, 29.0, 0.5), track(0, 122.5)]), 'typhoon-gale-circle'), ['0 V2 issued orange']);
   ev.replace(loadRules('rules/packs/vessels'), min(10));
-  assert.deepEqual(brief(run(ev, [fix('V2', 60, 122.0, 29.0, 0.5), fix('V2', 120, 122.0, 29.0, 0.5)]), 'typhoon-gale-circle'), ['60 V2 upgraded red'], 'still inside after the swap: Red after an hour, not lifted');
+  assert.deepEqual(brief(run(ev, [fix('V2', 60, 121.98, 29.0, 0.5), fix('V2', 120, 121.98, 29.0, 0.5)]), 'typhoon-gale-circle'), ['60 V2 upgraded red'], 'still inside after the swap: Red after an hour, not lifted');
 });
 
 test('a dark vessel is one that stops, not a class A transponder that anchors', () => {

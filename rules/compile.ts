@@ -225,6 +225,7 @@ export function compileRule(yaml: YamlFile, path: Path, errors: LocatedError[], 
       kind: 'geofence',
       match: matchOf(spec.match),
       zones: { ...(spec.zones.kinds && { kinds: spec.zones.kinds }), ...(spec.zones.ids && { ids: new Set(spec.zones.ids) }), ...(spec.zones.hazard && { hazard: spec.zones.hazard }) },
+      ...(spec.except && { except: { ...(spec.except.kinds && { kinds: spec.except.kinds }), ...(spec.except.ids && { ids: new Set(spec.except.ids) }) } }),
       ...(spec.while && { while: { rule: spec.while.rule, atLeast: spec.while.at_least ?? 'blue', deadlineMs: ms(spec.while.deadline) } }),
       variants: both(geofenceVariant, spec),
     };

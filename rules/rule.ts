@@ -130,6 +130,8 @@ export interface GeofenceRule extends Base {
   kind: 'geofence';
   match: Match;
   zones: ZoneSelection;
+  /** Zones where the condition does not hold whatever the watched areas say (a port, for the gale circle). */
+  except?: ZoneSelection;
   /** In force only while rule `rule` has a warning at `atLeast` or above, from `deadlineMs` after it first had. */
   while?: { rule: string; atLeast: Tier; deadlineMs: number };
   variants: Record<Mode, GeofenceVariant>;

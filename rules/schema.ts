@@ -159,6 +159,11 @@ export const geofenceRule = z.strictObject({
   match,
   zones: zonesSpec,
   ...geofenceFields,
+  /** Not while the vessel is inside one of these registry zones (a vessel sheltering in port is not at risk from the gale circle). */
+  except: z
+    .strictObject({ kinds: z.array(zoneKind).min(1).optional(), ids: z.array(token).min(1).optional() })
+    .refine((e) => e.kinds !== undefined || e.ids !== undefined, { message: 'give "kinds" and/or "ids"' })
+    .optional(),
   /** Only while another rule has a warning in force at or above a tier, from `deadline` after it first did (typhoon port return). */
   while: z.strictObject({ rule: token, at_least: tierName.optional(), deadline: duration.optional() }).optional(),
   modes: modes(geofenceFields),

@@ -16,14 +16,16 @@ export interface SpikeFault extends FaultTarget {
   delta: number;
 }
 
-/** From atHours to the end, the sensor repeats the last value it reported before atHours. */
+/** From atHours (to untilHours, when the sensor is repaired, or the end), the sensor repeats the last value it reported before atHours. */
 export interface StuckFault extends FaultTarget {
   kind: 'stuck';
+  untilHours?: number;
 }
 
-/** From atHours to the end, the gauge sends nothing. */
+/** From atHours (to untilHours, when the gauge is repaired, or the end), the gauge sends nothing. */
 export interface SilentFault extends FaultTarget {
   kind: 'silent';
+  untilHours?: number;
 }
 
 export type Fault = SpikeFault | StuckFault | SilentFault;
@@ -49,6 +51,9 @@ export const DEFAULT_FAULTS: readonly Fault[] = [
 
 const HOUR_MS = 3_600_000;
 const faultTs = (f: Fault, start: number): number => start + Math.round(f.atHours * HOUR_MS);
+/** When a lasting fault ends: its repair, or never. */
+const repairTs = (f: Fault, start: number): number => (f.kind !== 'spike' && f.untilHours !== undefined ? start + Math.round(f.untilHours * HOUR_MS) : Infinity);
+const during = (f: Fault, start: number, ts: number): boolean => ts >= faultTs(f, start) && ts < repairTs(f, start);
 
 /** Readings carry at most two decimals (stage and level to the centimetre). */
 const round2 = (v: number): number => Math.round(v * 100) / 100;
@@ -60,8 +65,7 @@ const round2 = (v: number): number => Math.round(v * 100) / 100;
 export function faultOf(o: Pick<Observation, 'station' | 'metric' | 'ts'>, start: number, faults: readonly Fault[] = DEFAULT_FAULTS): Fault | undefined {
   return faults.find((f) => {
     if (f.station !== o.station || f.metric !== o.metric) return false;
-    const at = faultTs(f, start);
-    return f.kind === 'spike' ? o.ts === at : o.ts >= at;
+    return f.kind === 'spike' ? o.ts === faultTs(f, start) : during(f, start, o.ts);
   });
 }
 
@@ -76,7 +80,7 @@ export function applyFaults(reports: readonly Report[], station: string, metric:
     const at = faultTs(f, start);
     const from = out.findIndex((r) => r.ts >= at);
     const held = out[Math.max(0, from - 1)]?.value;
-    if (from >= 0 && held !== undefined) out = out.map((r, i) => (i >= from ? { ts: r.ts, value: held } : r));
+    if (from >= 0 && held !== undefined) out = out.map((r) => (during(f, start, r.ts) ? { ts: r.ts, value: held } : r));
   }
   for (const f of mine) {
     if (f.kind !== 'spike') continue;
@@ -87,6 +91,6 @@ export function applyFaults(reports: readonly Report[], station: string, metric:
       throw new RangeError(`spike on ${station}.${metric} at +${f.atHours} h: the station does not report then`);
     }
   }
-  const silent = mine.filter((f) => f.kind === 'silent').map((f) => faultTs(f, start));
-  return silent.length ? out.filter((r) => r.ts < Math.min(...silent)) : out;
+  const silent = mine.filter((f) => f.kind === 'silent');
+  return out.filter((r) => !silent.some((f) => during(f, start, r.ts)));
 }

@@ -113,6 +113,21 @@ async function until(cond: () => boolean, what: string, ms = 1000): Promise<void
   }
 }
 
+/** Send from the SMSC and wait for the channel's answer; fails (never hangs) if the session is gone or silent. */
+function ask(session: Session, command: string, params: Record<string, unknown> = {}): Promise<PDU> {
+  return new Promise<PDU>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer to ${command}`)), 1000);
+    const sent = session.send(new smpp.PDU(command, params), (pdu) => {
+      clearTimeout(timer);
+      resolve(pdu);
+    });
+    if (!sent) {
+      clearTimeout(timer);
+      reject(new Error(`the session is closed: ${command} not sent`));
+    }
+  });
+}
+
 const message = (phone: string | undefined, text = '水位已超警戒，请立即撤离。', key = 'k1'): Message => ({
   key,
   recipient: { kind: 'person', id: 'p1', name: '张三', ...(phone === undefined ? {} : { phone }) },
@@ -183,13 +198,13 @@ test('a wrong password fails the send plainly, and not to be retried', async () 
 });
 
 test('enquire_link is sent on the interval and the SMSC’s own is answered', async () => {
-  const { smsc, channel, logs } = await setup({ enquireLinkMs: 50 });
+  const { smsc, channel, logs } = await setup({ enquireLinkMs: 100 });
   await channel.send(message(`+${DELIVERS}`));
-  await until(() => smsc.enquireLinks >= 2, 'two enquire_links');
-  assert.deepEqual(logs, [], 'the answered link stays up');
-  const answer = await new Promise<PDU>((resolve) => smsc.sessions[0]!.send(new smpp.PDU('enquire_link'), resolve));
+  const answer = await ask(smsc.sessions[0]!, 'enquire_link');
   assert.equal(answer.command, 'enquire_link_resp');
   assert.equal(answer.command_status, 0);
+  await until(() => smsc.enquireLinks >= 2, 'two enquire_links', 1500);
+  assert.deepEqual(logs, [], 'the answered link stays up');
 });
 
 test('an unanswered enquire_link drops the link and the next send binds again', async () => {
@@ -262,9 +277,8 @@ test('a message from a villager is answered and is not a receipt', async () => {
   const { smsc, channel, receipts } = await setup();
   await channel.send(message(`+${DELIVERS}`));
   await until(() => smsc.receiptAnswers.length === 1 && receipts.length === 1, 'the receipt');
-  const answer = await new Promise<PDU>((resolve) =>
-    smsc.sessions[0]!.send(new smpp.PDU('deliver_sm', { source_addr: DELIVERS, destination_addr: '10690001', esm_class: 0, short_message: 'id:ABCD stat:DELIVRD' }), resolve),
-  );
+  const answer = await ask(smsc.sessions[0]!, 'deliver_sm', { source_addr: DELIVERS, destination_addr: '10690001', esm_class: 0, short_message: 'id:ABCD stat:DELIVRD' });
+
   assert.equal(answer.command, 'deliver_sm_resp');
   assert.equal(receipts.length, 1);
 });
