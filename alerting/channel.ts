@@ -54,7 +54,10 @@ export interface Channel {
   readonly reaches: Recipient['kind'];
   /** Try once. Never throws: a failure is an outcome. */
   send(message: Message): Promise<SendOutcome>;
-  /** Receipts that arrive later, if the channel has them. */
-  onReceipt?(listener: (receipt: Receipt) => void): void;
+  /**
+   * Receipts that arrive later, if the channel has them. The listener's promise settles once the
+   * receipt is stored; a channel that can (SMPP) acknowledges the receipt to the far side only then.
+   */
+  onReceipt?(listener: (receipt: Receipt) => void | Promise<void>): void;
   close(): Promise<void>;
 }

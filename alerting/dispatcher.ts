@@ -157,18 +157,18 @@ export class Dispatcher {
     for (const c of this.opts.contacts.groups.get(a.approvers) ?? []) {
       const text = render(e, c.lang, this.opts.templates, this.opts.utcOffsetMinutes);
       const ask = c.lang === 'zh' ? `【待审批】${text.text} 请批准后向公众发布：seed approve ${ep.key}` : `[Approval needed] ${text.text} Approve for the public: seed approve ${ep.key}`;
-      out.deliveries.push(this.delivery(e, `${ep.key}|approval-${tier}`, a.notify, c, { ...text, text: ask }, now, 'queued'));
+      out.deliveries.push(this.delivery(e, `${ep.key}|approval-${tier}`, a.notify, c, { ...text, text: ask }, now, now, 'queued'));
     }
   }
 
   private deliver(ep: Episode, e: WarningEvent, channel: string, c: Contact, waitMs: number, now: number, out: DispatchResult, state: DeliveryState): void {
     const text = render(e, c.lang, this.opts.templates, this.opts.utcOffsetMinutes);
-    out.deliveries.push(this.delivery(e, e.id, channel, c, text, now + waitMs, state));
+    out.deliveries.push(this.delivery(e, e.id, channel, c, text, now, now + waitMs, state));
     if (state === 'awaiting-approval') ep.held[sentKey(channel, c)] = e.tier!;
     else ep.sent[sentKey(channel, c)] = now;
   }
 
-  private delivery(e: WarningEvent, id: string, channel: string, c: Contact, text: { title: string; text: string }, due: number, state: DeliveryState): Delivery {
+  private delivery(e: WarningEvent, id: string, channel: string, c: Contact, text: { title: string; text: string }, now: number, due: number, state: DeliveryState): Delivery {
     const tier = e.tier ?? e.previousTier;
     return {
       key: `${id}|${channel}|${c.recipient.id}`,
@@ -187,7 +187,7 @@ export class Dispatcher {
       state,
       attempts: 0,
       nextAt: due,
-      history: [{ at: due, state }],
+      history: [{ at: now, state }],
     };
   }
 
@@ -244,7 +244,7 @@ export class Dispatcher {
         for (const c of this.opts.contacts.groups.get(group) ?? []) {
           const text = render(ep.last, c.lang, this.opts.templates, this.opts.utcOffsetMinutes);
           const note = c.lang === 'zh' ? `【未确认，逐级上报】${text.text}` : `[Not acknowledged, escalated] ${text.text}`;
-          out.deliveries.push(this.delivery(ep.last, `${ep.key}|escalation-${esc.step}`, ladder.channel, c, { ...text, text: note }, now, 'queued'));
+          out.deliveries.push(this.delivery(ep.last, `${ep.key}|escalation-${esc.step}`, ladder.channel, c, { ...text, text: note }, now, now, 'queued'));
         }
         if (esc.step + 1 < ladder.ladder.length) ep.escalation = { ...esc, step: esc.step + 1, nextAt: esc.nextAt + ladder.ack_within };
         else delete ep.escalation;

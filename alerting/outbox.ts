@@ -23,6 +23,8 @@ export interface OutboxOptions {
   maxBackoffMs?: number;
   /** Messages in flight per channel at once (default 8). */
   concurrency?: number;
+  /** Deliveries merged into one message at most, the most urgent first (default 5: an SMS stays a few parts long). */
+  maxGroup?: number;
   /** The warning events behind deliveries, for channels that pass them on (webhook, NATS). */
   events?: (ids: readonly string[]) => Promise<WarningEvent[]>;
   /** Where a failure to save in the background (after a receipt) is reported; default the console. */
@@ -142,7 +144,9 @@ export class Outbox {
       const k = `${d.channel}|${d.recipient.id}`;
       groups.set(k, [...(groups.get(k) ?? []), d]);
     }
-    for (const group of groups.values()) {
+    for (const due of groups.values()) {
+      // The most urgent first; the rest wait for the next message to the same recipient.
+      const group = due.sort((a, b) => a.priority - b.priority || a.nextAt - b.nextAt).slice(0, this.opts.maxGroup ?? 5);
       const name = group[0]!.channel;
       const channel = this.channels.get(name);
       if (!channel) {
@@ -226,24 +230,26 @@ export class Outbox {
     return next;
   }
 
-  private receipt(r: Receipt): void {
+  /** A receipt, stored before the returned promise settles (the channel acknowledges it then). */
+  private receipt(r: Receipt): Promise<void> {
     const keys = this.byRef.get(r.ref);
-    if (!keys) return;
+    if (!keys) return Promise.resolve();
+    const now = this.opts.clock();
     this.byRef.delete(r.ref);
     const changed: Delivery[] = [];
     for (const key of keys) {
       const d = this.live.get(key);
       if (!d || d.state !== 'sent') continue;
       if (r.state === 'delivered') {
-        step(d, r.at, 'delivered', `receipt ${r.detail}`);
+        step(d, now, 'delivered', `receipt ${r.detail}`);
         this.live.delete(key);
       } else {
-        const fallback = this.fail(d, { state: 'failed', reason: `receipt ${r.detail}`, retry: true }, r.at);
+        const fallback = this.fail(d, { state: 'failed', reason: `receipt ${r.detail}`, retry: true }, now);
         if (fallback) changed.push(fallback);
       }
       changed.push(d);
     }
-    this.save(changed).catch(this.reportError);
+    return this.save(changed).catch(this.reportError);
   }
 
   private save(changed: readonly Delivery[]): Promise<void> {

@@ -1,5 +1,7 @@
 // The closing summary of a demo run: what came in, what was rejected and why, and every warning
-// episode with its highest tier, when it was issued and lifted, and why it reached that tier.
+// episode with its highest tier, when it was issued and lifted, and why it reached that tier;
+// warnings per domain and tier with lead times, and the deliveries by channel.
+import type { Delivery } from '../engine/delivery.ts';
 import type { ActiveWarning } from '../engine/evaluator.ts';
 import type { BatchReport } from '../engine/pipeline.ts';
 import type { Station } from '../engine/station.ts';
@@ -53,12 +55,47 @@ const table = (rows: string[][]): string[] => {
   });
 };
 
+/** Hours and minutes: "6h00". */
+const hm = (ms: number): string => `${Math.floor(ms / 3_600_000)}h${String(Math.round((ms % 3_600_000) / 60_000)).padStart(2, '0')}`;
+
+/** Per domain: episodes by highest tier, the first issue, when the highest tier was first reached, the lead time between them, lifts. */
+function domains(eps: readonly Episode[]): string[][] {
+  const rows = [['domain', 'episodes', ...TIERS.map((t) => tierLabel(t)), 'first issued', 'highest reached', 'lead time', 'lifted']];
+  for (const domain of [...new Set(eps.map((e) => e.highestEvent.domain))]) {
+    const mine = eps.filter((e) => e.highestEvent.domain === domain);
+    const first = Math.min(...mine.map((e) => e.issued));
+    const top = Math.max(...mine.map((e) => tierRank(e.highest)));
+    const reached = Math.min(...mine.filter((e) => tierRank(e.highest) === top).map((e) => e.highestEvent.at));
+    rows.push([domain, String(mine.length), ...TIERS.map((t) => String(mine.filter((e) => e.highest === t).length)), formatShort(first), `${tierLabel(TIERS[top - 1]!)} ${formatShort(reached)}`, hm(reached - first), `${mine.filter((e) => e.lifted).length}/${mine.length}`]);
+  }
+  return rows;
+}
+
+/** Deliveries per channel by state. */
+function channels(deliveries: readonly Delivery[]): string[][] {
+  const states = ['delivered', 'acknowledged', 'sent', 'queued', 'awaiting-approval', 'failed', 'cancelled'] as const;
+  const rows = [['channel', 'deliveries', ...states]];
+  for (const ch of [...new Set(deliveries.map((d) => d.channel))].sort()) {
+    const mine = deliveries.filter((d) => d.channel === ch);
+    rows.push([ch, String(mine.length), ...states.map((st) => String(mine.filter((d) => d.state === st).length))]);
+  }
+  return rows;
+}
+
+export interface Dissemination {
+  deliveries: readonly Delivery[];
+  /** What the far ends counted, e.g. "SMS centre: 120 messages". */
+  farEnds: string[];
+  cap: number;
+}
+
 export function summary(
   batches: readonly BatchReport[],
   events: readonly WarningEvent[],
   deadLetters: readonly DeadLetter[],
   active: readonly ActiveWarning[],
   stations: ReadonlyMap<string, Station>,
+  dissemination?: Dissemination,
 ): string[] {
   const sum = (f: (b: BatchReport) => number) => batches.reduce((n, b) => n + f(b), 0);
   const lines = [
@@ -66,16 +103,36 @@ export function summary(
   ];
   for (const d of deadLetters) lines.push(`  dlq.obs  ${d.subject}: ${d.reason}`);
   const eps = episodes(events);
-  const byTier = TIERS.map((t) => `${tierLabel(t)}: ${eps.filter((e) => e.highest === t).length}`).join(', ');
-  lines.push('', `Warnings: ${eps.length} episodes, ${events.length} events (highest tier per episode — ${byTier})`, '');
+  lines.push('', `Warnings: ${eps.length} episodes, ${events.length} events, by domain (highest tier per episode; lead time: first issue to the highest tier)`, '', ...table(domains(eps)));
+  // Stations one by one; vessels (hundreds of them) by rule.
+  const own = eps.filter((e) => e.highestEvent.domain !== 'vessel');
   lines.push(
+    '',
     ...table([
       ['rule', 'station', 'highest', 'issued', 'highest at', 'lifted', 'events'],
-      ...eps.map((e) => [e.rule, `${e.entity} ${stations.get(e.entity)?.name ?? ''}`.trim(), tierLabel(e.highest), formatShort(e.issued), formatShort(e.highestEvent.at), e.lifted ? formatShort(e.lifted) : 'ACTIVE', String(e.events)]),
+      ...own.map((e) => [e.rule, `${e.entity} ${stations.get(e.entity)?.name ?? ''}`.trim(), tierLabel(e.highest), formatShort(e.issued), formatShort(e.highestEvent.at), e.lifted ? formatShort(e.lifted) : 'ACTIVE', String(e.events)]),
     ]),
   );
+  const vessels = eps.filter((e) => e.highestEvent.domain === 'vessel');
+  if (vessels.length > 0) {
+    const rules = [...new Set(vessels.map((e) => e.rule))];
+    lines.push(
+      '',
+      ...table([
+        ['vessel rule', 'vessels', ...TIERS.map((t) => tierLabel(t)), 'first issued', 'still active'],
+        ...rules.map((r) => {
+          const mine = vessels.filter((e) => e.rule === r);
+          return [r, String(new Set(mine.map((e) => e.entity)).size), ...TIERS.map((t) => String(mine.filter((e) => e.highest === t).length)), formatShort(Math.min(...mine.map((e) => e.issued))), String(mine.filter((e) => !e.lifted).length)];
+        }),
+      ]),
+    );
+  }
+  if (dissemination) {
+    lines.push('', `Deliveries by channel (each warning event × recipient × channel; ${dissemination.cap} CAP 1.2 messages in the feed)`, '', ...table(channels(dissemination.deliveries)));
+    lines.push(...dissemination.farEnds.map((f) => `  ${f}`));
+  }
   const top = [...eps].sort((a, b) => tierRank(b.highest) - tierRank(a.highest) || a.issued - b.issued)[0];
   if (top) lines.push('', `Why the highest warning: ${top.highestEvent.summary}`, `  rule ${top.highestEvent.rule.id} version ${top.highestEvent.rule.hash}; thresholds at this station: ${JSON.stringify(top.highestEvent.evidence.thresholds)}`);
-  lines.push('', active.length ? `Still active at the end: ${active.map((a) => `${a.tier} ${a.rule}@${a.entity}`).join(', ')}` : 'Every warning was lifted by the end of the storm.');
+  lines.push('', active.length ? `Still active at the end: ${active.map((a) => `${a.tier} ${a.rule}@${a.entity}`).join(', ')}` : 'Every warning was lifted by the end.');
   return lines;
 }

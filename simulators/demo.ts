@@ -1,11 +1,24 @@
-// `npm run demo`: a typhoon's rain and storm surge over the demo county, simulators → bus → engine →
-// warnings, on the embedded defaults (in-process bus, DuckDB file), or over NATS with --nats <url>.
-import { rmSync } from 'node:fs';
+// `npm run demo`: a scenario played through the whole engine on the embedded defaults (in-process
+// bus, DuckDB file) or over NATS with --nats <url>: simulators → bus → engine → warnings →
+// dissemination (SMS over SMPP, port speakers over MQTT with the vendor cloud as fallback, the
+// county platform's webhook, NATS, the CAP feed) to carrier and speaker simulators on 127.0.0.1.
+// --scenario typhoon (default): two days of a typhoon over a coastal county and its fleet;
+// --scenario dry-season: twenty days of fire weather with a dry spell.
+import { readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { BehaviorSubject, filter, firstValueFrom, lastValueFrom, tap } from 'rxjs';
+import { Alerting } from '../alerting/alerting.ts';
+import { CapService } from '../alerting/cap/cap-service.ts';
+import { loadContacts } from '../alerting/contacts.ts';
+import { loadRouting } from '../alerting/routing.ts';
+import { loadTemplates } from '../alerting/templates.ts';
 import type { Publisher, Source } from '../engine/bus.ts';
-import { startEngine, type BatchReport } from '../engine/pipeline.ts';
+import type { Observation } from '../engine/observation.ts';
+import { startEngine, type BatchReport, type Sampler } from '../engine/pipeline.ts';
+import type { Station } from '../engine/station.ts';
+import { tierRank } from '../engine/tiers.ts';
+import type { WarningEvent } from '../engine/warning.ts';
 import { busSink } from '../engine/sinks/bus-sink.ts';
 import { consoleSink } from '../engine/sinks/console-sink.ts';
 import { jsonlSink } from '../engine/sinks/jsonl-sink.ts';
@@ -15,18 +28,32 @@ import { openDuckDbStore } from '../engine/store/duckdb-store.ts';
 import { formatShort } from '../engine/time.ts';
 import { formatError } from '../engine/yaml-file.ts';
 import { loadRules } from '../rules/loader.ts';
+import { FireIndex } from '../stations/fire/fire-index.ts';
+import { OnlineRate } from '../stations/online-rate.ts';
 import { loadRegistry } from '../stations/registry.ts';
+import { parseFleet } from '../stations/vessels.ts';
+import { parseZones, portPlaces, type Zone } from '../stations/zones.ts';
+import { startDemoChannels } from './demo-channels.ts';
+import { dutyForecaster } from './demo-forecaster.ts';
 import { summary } from './demo-summary.ts';
-import { DEFAULT_STORM_HOURS, DEFAULT_STORM_SEED, simulateStorm } from './hydrology.ts';
+import { DRY_SEASON, simulateDrySeason } from './fire-weather.ts';
+import { DEMO_FLEET_URL, DEMO_ZONES_URL, demoFleetSample } from './fleet-files.ts';
+import { DEFAULT_STORM_SEED } from './hydrology.ts';
 import { replay } from './publish.ts';
-import { simulateTide } from './tide.ts';
+import { TYPHOON_HOURS, typhoonScenario } from './typhoon-scenario.ts';
+
+type Registry = ReturnType<typeof loadRegistry>;
 
 const { values: args } = parseArgs({
   options: {
     nats: { type: 'string' },
-    speed: { type: 'string', default: '6480' },
+    scenario: { type: 'string', default: 'typhoon' },
+    /** Simulated seconds per second; default: the scenario in about a minute. */
+    speed: { type: 'string' },
+    fast: { type: 'boolean', default: false },
     seed: { type: 'string', default: String(DEFAULT_STORM_SEED) },
-    hours: { type: 'string', default: String(DEFAULT_STORM_HOURS) },
+    /** Every Nth vessel of the demo fleet (1: all 2,040). */
+    vessels: { type: 'string', default: '1' },
     dir: { type: 'string', default: '.seed' },
   },
 });
@@ -73,21 +100,62 @@ async function openBus(): Promise<Bus> {
   };
 }
 
+interface Scenario {
+  title: string;
+  observations: Observation[];
+  stations: Map<string, Station>;
+  zones: Zone[];
+  samplers: Sampler[];
+  /** Simulated time the scenario should take about a minute for. */
+  minuteSpeed: number;
+}
+
+const MINUTE_S = 60;
+
+function buildScenario(name: string, seed: number, registry: Registry): Scenario {
+  const fireStations = [...registry.stations.values()].filter((s) => s.domain === 'fire');
+  if (name === 'dry-season') {
+    const observations = simulateDrySeason({ ...DRY_SEASON, stations: fireStations });
+    return {
+      title: `a ${DRY_SEASON.days}-day dry season at ${fireStations.length} fire-danger stations (a dry spell from day ${DRY_SEASON.drySpell.fromDay} to ${DRY_SEASON.drySpell.toDay})`,
+      observations,
+      stations: registry.stations,
+      zones: [],
+      samplers: [new FireIndex(registry.stations.values())],
+      minuteSpeed: (DRY_SEASON.days * 86_400) / MINUTE_S,
+    };
+  }
+  if (name !== 'typhoon') throw new Error(`no scenario "${name}": try typhoon or dry-season`);
+  const { zones } = parseZones(DEMO_ZONES_URL.pathname, readFileSync(DEMO_ZONES_URL, 'utf8'));
+  const fleet = parseFleet(DEMO_FLEET_URL.pathname, demoFleetSample(Number(args.vessels)), portPlaces(zones));
+  // AIS is thinned to one report in 10 minutes (Beidou's rate) to keep the volume to about a million
+  // readings; so a terminal counts as online when heard within four of its expected intervals.
+  const s = typhoonScenario({ seed, stations: [...registry.stations.values()], zones, vessels: [...fleet.vessels.values()], minIntervalSeconds: 600 });
+  const stations = new Map([...registry.stations, ...fleet.stations]);
+  const counts = (d: string) => [...registry.stations.values()].filter((x) => x.domain === d).length;
+  return {
+    title: `a ${TYPHOON_HOURS} h typhoon over ${counts('hydrology')} river, rain, reservoir and village stations, ${counts('tide')} tide stations, ${fireStations.length} fire-danger stations and ${fleet.vessels.size} vessels in ${zones.filter((z) => z.kind === 'port').length} ports`,
+    observations: s.observations,
+    stations,
+    zones,
+    samplers: [new OnlineRate(fleet, { tolerance: 4 }), new FireIndex(stations.values())],
+    minuteSpeed: (TYPHOON_HOURS * 3600) / MINUTE_S,
+  };
+}
+
 async function main(): Promise<number> {
   const rules = loadRules('rules/packs');
   const registry = loadRegistry('stations/demo-county.yaml');
-  const errors = [...rules.errors, ...registry.errors];
-  if (errors.length) {
+  const contacts = loadContacts('simulators/demo/contacts.yaml');
+  const errors = [...rules.errors, ...registry.errors, ...contacts.errors];
+  if (errors.length || !contacts.contacts) {
     errors.forEach((e) => out(formatError(e)));
     return 1;
   }
-  const speed = Number(args.speed);
-  const start = Date.parse('2026-07-27T20:00:00+08:00');
-  const stations = [...registry.stations.values()];
-  const hours = Number(args.hours);
-  // The surge peaks at landfall, 20.5 h in, on the afternoon high water; the rain band comes first.
-  const tides = simulateTide({ seed: Number(args.seed), start, hours, stations, typhoon: { peakAt: start + 20.5 * 3_600_000, height: 1.0 } });
-  const observations = [...simulateStorm({ seed: Number(args.seed), start, hours, stations }), ...tides].sort((a, b) => a.ts - b.ts);
+  const scenario = buildScenario(args.scenario, Number(args.seed), registry);
+  const { observations } = scenario;
+  const speed = args.speed ? Number(args.speed) : scenario.minuteSpeed * (args.fast ? 10 : 1);
+  const start = observations[0]!.ts;
   const end = observations[observations.length - 1]!.ts;
 
   const dbPath = `${args.dir}/demo.duckdb`;
@@ -96,23 +164,73 @@ async function main(): Promise<number> {
   const store = await openDuckDbStore(dbPath);
   const bus = await openBus();
 
-  out(`Seed demo: a ${args.hours} h typhoon (rain, rivers, reservoirs, villages, storm surge) over ${registry.stations.size} stations (${observations.length} observations), ${rules.rules.length} rules, speed ×${speed}`);
-  out(`bus: ${args.nats ? `NATS JetStream ${args.nats}` : 'in-process'}; store: ${dbPath}; warnings also in ${jsonlPath}`);
+  // Dissemination to simulated far ends on loopback. The engine's clock is the event time it has
+  // read up to (the replay runs ahead of it by what is queued on the bus): a silence is then a
+  // real one, not a reading still in the queue.
+  let simNow = start;
+  let engineNow = start;
+  const clock = () => engineNow;
+  const engineTime: Sampler = {
+    hear: (o) => {
+      if (o.ts > engineNow) engineNow = o.ts;
+    },
+    sample: () => [],
+  };
+  const far = await startDemoChannels(contacts.contacts, bus.publisher, 'SPK017');
+  const routing = loadRouting('simulators/demo/routes.yaml', contacts.contacts, far.channels.map((c) => c.name));
+  if (!routing.routing) {
+    routing.errors.forEach((e) => out(formatError(e)));
+    return 1;
+  }
+  const templates = loadTemplates();
+  const zoneById = new Map(scenario.zones.map((z) => [z.id, z]));
+  const cap = new CapService({ sender: 'warn@350122.seed.example', senderName: '连江县预警信息发布中心', agency: '001', utcOffsetMinutes: 480, templates, zoneOf: (id) => zoneById.get(id), publisher: bus.publisher });
+  const { alerting } = await Alerting.open({
+    store,
+    channels: far.channels,
+    routing: routing.routing,
+    contacts: contacts.contacts,
+    templates,
+    tagsOf: (id) => scenario.stations.get(id)?.tags ?? [],
+    stationOf: (id) => scenario.stations.get(id),
+    clock,
+    onEvents: (events) => cap.write(events),
+  });
+  // The forecaster and the alerting clock step with the engine's batches (simulated time), one at a time.
+  const forecaster = dutyForecaster(alerting, clock);
+  let stepping: Promise<void> | undefined;
+  const stepAlerting = () => {
+    stepping ??= forecaster()
+      .then(() => alerting.tick())
+      .catch((e: unknown) => {
+        out(`alerting: ${e instanceof Error ? e.message : String(e)}`);
+      })
+      .finally(() => {
+        stepping = undefined;
+      });
+  };
+
+  out(`Seed demo: ${scenario.title}: ${observations.length} observations, ${rules.rules.length} rules, speed ×${speed}`);
+  out(`bus: ${args.nats ? `NATS JetStream ${args.nats}` : 'in-process'}; store: ${dbPath}; warnings also in ${jsonlPath}; dissemination: ${far.channels.map((c) => c.name).join(', ')} to simulators on 127.0.0.1`);
   out('');
-  const timeline = consoleSink((line) => {
+  // The timeline shows every station warning, and vessels' warnings only from Orange (they run to hundreds).
+  const console = consoleSink((line) => {
     clearStatus();
     out(line);
   });
-  let simNow = start;
-  const { reports, evaluator } = await startEngine(bus.source, rules, registry.stations, {
+  const timeline = { write: (events: readonly WarningEvent[]) => console.write(events.filter((e) => e.domain !== 'vessel' || tierRank(e.tier ?? e.previousTier) >= 3)) };
+  const { reports, evaluator } = await startEngine(bus.source, rules, scenario.stations, {
     store,
     // Stale rules and holds read the simulated clock, which runs at the replay's speed.
-    clock: () => simNow,
+    clock,
     publisher: bus.publisher,
-    sinks: [timeline, jsonlSink(jsonlPath), ...(args.nats ? [busSink(bus.publisher)] : [])],
+    sinks: [timeline, jsonlSink(jsonlPath), alerting, ...(args.nats ? [busSink(bus.publisher)] : [])],
+    samplers: [engineTime, ...scenario.samplers],
+    zones: scenario.zones,
+    // Read the (simulated) clock often enough for deadlines and silences: every few simulated minutes.
+    tickMs: 50,
     ...(bus.startAfterSeq !== undefined && { startAfterSeq: bus.startAfterSeq }),
   });
-
   const batches: BatchReport[] = [];
   let published = 0;
   const status = () => {
@@ -130,6 +248,7 @@ async function main(): Promise<number> {
       tap({
         next: (r) => {
           batches.push(r);
+          stepAlerting();
           committed.next(Math.max(committed.value, r.seq ?? 0));
           status();
         },
@@ -156,13 +275,39 @@ async function main(): Promise<number> {
   if (target !== undefined) await firstValueFrom(committed.pipe(filter((seq) => seq >= target)));
   await bus.close();
   await engineDone;
+  // Let dissemination finish: the last lifts go out after their grouping wait (simulated), receipts come back.
+  engineNow = end + 3_600_000;
+  await stepping;
+  await settle(alerting);
+  await alerting.stop();
   clearStatus();
 
+  const deliveries = await store.deliveries();
+  const farEnds = [
+    `SMS centre (SMPP): ${far.smsCenter.messages().length} messages in ${far.smsCenter.submits()} submit_sm`,
+    `port speakers (MQTT): ${far.speakers.played().length} announcements played${far.speakers.repeats().length ? `, ${far.speakers.repeats().length} repeats dropped` : ''}`,
+    `speaker vendor cloud (HTTP, fallback for the dead speaker SPK017): ${far.cloud.played().length} announcements`,
+    `county broadcast platform (webhook): ${far.platform()} alerts`,
+  ];
+  await far.stop();
   out('');
-  for (const line of summary(batches, await store.warnings(), await store.deadLetters(), evaluator.active(), registry.stations)) out(line);
-  out(`\nStored in ${dbPath}; replay it with a different --seed or --speed, or run over NATS with --nats nats://127.0.0.1:4222.`);
+  const dissemination = { deliveries, farEnds, cap: cap.feed.atom({ title: 'demo', selfUrl: 'demo', messageUrl: (id) => id, limit: Infinity }).split('<entry>').length - 1 };
+  for (const line of summary(batches, await store.warnings(), await store.deadLetters(), evaluator.active(), scenario.stations, dissemination)) out(line);
+  out(`\nStored in ${dbPath}; try --scenario dry-season, --fast, a different --seed or --speed, or run over NATS with --nats nats://127.0.0.1:4222.`);
   await store.close();
   return 0;
+}
+
+/** Tick until no delivery is left to try, or ten seconds have passed. */
+async function settle(alerting: Alerting): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    await alerting.tick();
+    await alerting.outbox.idle();
+    const left = alerting.outbox.pending().filter((d) => d.state !== 'sent' && d.state !== 'awaiting-approval');
+    if (left.length === 0 || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 main().then(

@@ -1,6 +1,6 @@
 // Replays observations onto the bus paced by their event time, so a 36-hour storm can play in
 // 36 seconds (speed 3600) or as fast as the bus takes it (speed Infinity).
-import { asyncScheduler, concatMap, defer, EMPTY, from, timer, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, EMPTY, Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Publisher } from '../engine/bus.ts';
 import { encodeObservation } from '../engine/codec.ts';
 import { observationSubject, seriesKey, type Observation } from '../engine/observation.ts';
@@ -38,24 +38,37 @@ export function replay(observations: readonly Observation[], publisher: Publishe
   if (groups.length === 0) return EMPTY;
   const t0 = groups[0]![0]!.ts;
 
-  const publishGroup = (group: Observation[]): Observable<Observation> =>
-    defer(() =>
-      // One group is published concurrently (calls made in order), then emitted in order.
-      Promise.all(
-        group.map((o) => publisher.publish(observationSubject(o), encodeObservation(o), { msgId: `${seriesKey(o)}@${o.ts}` })),
-      ),
-    ).pipe(concatMap(() => group));
+  const publishGroup = (group: Observation[]): Promise<unknown> =>
+    // One group is published concurrently (calls made in order), then emitted in order.
+    Promise.all(group.map((o) => publisher.publish(observationSubject(o), encodeObservation(o), { msgId: `${seriesKey(o)}@${o.ts}` })));
 
-  return defer(() => {
+  // One group at a time, pulled when the one before is out: a million readings are never queued
+  // up inside an operator (concatMap over from(groups) shifts its buffer, quadratic at that size).
+  return new Observable<Observation>((subscriber) => {
     const started = scheduler.now();
-    return from(groups).pipe(
-      concatMap((group) => {
-        const offset = group[0]!.ts - t0;
-        // Infinity speed: every deadline is now (0 / Infinity is 0 too, never NaN).
-        const due = started + (offset <= 0 ? 0 : offset / speed);
-        const wait = due - scheduler.now();
-        return wait > 0 ? timer(wait, scheduler).pipe(concatMap(() => publishGroup(group))) : publishGroup(group);
-      }),
-    );
+    let i = 0;
+    // Only the next group's timer is ever pending; holding every past one would grow with the replay.
+    let timer: Subscription | undefined;
+    const next = (): void => {
+      if (subscriber.closed) return;
+      if (i >= groups.length) return subscriber.complete();
+      const group = groups[i++]!;
+      const offset = group[0]!.ts - t0;
+      // Infinity speed: every deadline is now (0 / Infinity is 0 too, never NaN).
+      const wait = started + (offset <= 0 ? 0 : offset / speed) - scheduler.now();
+      const go = (): void => {
+        publishGroup(group).then(
+          () => {
+            for (const o of group) subscriber.next(o);
+            next();
+          },
+          (e: unknown) => subscriber.error(e),
+        );
+      };
+      if (wait > 0) timer = scheduler.schedule(go, wait);
+      else go();
+    };
+    next();
+    return () => timer?.unsubscribe();
   });
 }

@@ -159,7 +159,7 @@ async function setup(extra: Partial<SmppOptions> = {}, smscOpts: SmscOptions = {
   });
   cleanups.push(() => channel.close());
   const receipts: Receipt[] = [];
-  channel.onReceipt((r) => receipts.push(r));
+  channel.onReceipt((r) => void receipts.push(r));
   return { smsc, channel, receipts, logs };
 }
 

@@ -189,7 +189,7 @@ interface PartsOf {
   delivered: Set<string>;
   /** Until send() returns the ref, a receipt waits here: its listener could not match it yet. */
   sending: boolean;
-  held?: Receipt;
+  held?: { receipt: Receipt; done: () => void };
   /** Receipted, or abandoned when a later part was refused: further receipts are dropped. */
   settled: boolean;
 }
@@ -204,7 +204,7 @@ export class SmppChannel implements Channel {
   readonly #source: Address;
   readonly #timeoutMs: number;
   readonly #warn: (message: string) => void;
-  readonly #listeners: ((receipt: Receipt) => void)[] = [];
+  readonly #listeners: ((receipt: Receipt) => void | Promise<void>)[] = [];
   readonly #parts = new Map<string, PartsOf>();
   /** The bound link, or the bind under way; null before the first send and after the link drops. */
   #link: Promise<Link> | null = null;
@@ -230,7 +230,7 @@ export class SmppChannel implements Channel {
     }
   }
 
-  onReceipt(listener: (receipt: Receipt) => void): void {
+  onReceipt(listener: (receipt: Receipt) => void | Promise<void>): void {
     this.#listeners.push(listener);
   }
 
@@ -296,7 +296,7 @@ export class SmppChannel implements Channel {
     parts.sending = false;
     const held = parts.held;
     // After the caller has had the outcome (and the ref) back.
-    if (held) setImmediate(() => this.#emit(held));
+    if (held) setImmediate(() => void this.#emit(held.receipt).then(held.done));
     return { state: 'sent', ref: parts.ref };
   }
 
@@ -350,30 +350,35 @@ export class SmppChannel implements Channel {
       session.close();
     });
     session.on('deliver_sm', (pdu: PDU) => {
-      session.send(pdu.response());
+      // A receipt is answered once its listeners have taken it (the outbox has stored it): killed
+      // before then, the SMSC keeps it and delivers it again at the next bind. Nothing is lost.
       // Anything else (a reply from a villager) needs no more than the answer.
-      if ((Number(pdu.esm_class) & ESM_TYPE) === ESM_RECEIPT) this.#receipt(pdu);
+      const taken = (Number(pdu.esm_class) & ESM_TYPE) === ESM_RECEIPT ? this.#receipt(pdu) : Promise.resolve();
+      void taken.finally(() => session.send(pdu.response()));
     });
   }
 
-  #receipt(pdu: PDU): void {
+  #receipt(pdu: PDU): Promise<void> {
     const text = textOf(pdu.short_message) || textOf(pdu.message_payload);
     const read = readReceipt(text, pdu.receipted_message_id as string | undefined, pdu.message_state as number | undefined);
-    if (!read) return this.#warn(`SMPP receipt not understood: ${JSON.stringify(text)}`);
+    if (!read) {
+      this.#warn(`SMPP receipt not understood: ${JSON.stringify(text)}`);
+      return Promise.resolve();
+    }
     const state = read.stat === 'DELIVRD' ? 'delivered' : FAILED_STATS.has(read.stat) ? 'failed' : null;
-    if (!state) return; // ENROUTE, ACCEPTD: not final
+    if (!state) return Promise.resolve(); // ENROUTE, ACCEPTD: not final
     const parts = this.#parts.get(read.id);
     // An unknown id: a single-part message from before a restart, whose ref is its own id.
     if (!parts) return this.#emit({ ref: read.id, state, detail: read.stat, at: Date.now() });
-    if (parts.settled) return;
+    if (parts.settled) return Promise.resolve();
     if (state === 'delivered') {
       parts.delivered.add(read.id);
-      if (parts.delivered.size < parts.total) return;
+      if (parts.delivered.size < parts.total) return Promise.resolve();
     }
     parts.settled = true;
     const receipt: Receipt = { ref: parts.ref, state, detail: read.stat, at: Date.now() };
-    if (parts.sending) parts.held = receipt;
-    else this.#emit(receipt);
+    if (!parts.sending) return this.#emit(receipt);
+    return new Promise<void>((done) => (parts.held = { receipt, done }));
   }
 
   /** The first part's id is the message's ref. */
@@ -383,14 +388,17 @@ export class SmppChannel implements Channel {
     if (this.#parts.size > MAX_TRACKED_PARTS) this.#parts.delete(this.#parts.keys().next().value!);
   }
 
-  #emit(receipt: Receipt): void {
-    for (const listener of this.#listeners) {
-      // A listener's mistake must not break the session reading this PDU.
-      try {
-        listener(receipt);
-      } catch (err) {
-        this.#warn(`SMPP receipt listener failed: ${(err as Error).message}`);
-      }
-    }
+  /** Hand a receipt to every listener; resolves when they have all taken it (or failed, which is logged). */
+  async #emit(receipt: Receipt): Promise<void> {
+    // A listener's mistake must not break the session reading this PDU.
+    await Promise.all(
+      this.#listeners.map(async (listener) => {
+        try {
+          await listener(receipt);
+        } catch (err) {
+          this.#warn(`SMPP receipt listener failed: ${(err as Error).message}`);
+        }
+      }),
+    );
   }
 }

@@ -1,0 +1,137 @@
+// A speaker vendor's cloud broadcast API on loopback (node:http), speaking the contract of
+// alerting/channels/http-speaker-channel.ts:
+//
+//   POST /v1/broadcast   Authorization: Bearer <token>   Idempotency-Key: <command id>
+//   body: { id, devices, text, volume, repeat, priority, tier, lang, zone? }
+//   202 { accepted: true, taskId }           queued (default), or with answer 'played':
+//   200 { played: true, taskId }             the speakers confirmed playing before the answer
+//   401 bad or missing token, 400 a body or key that is wrong or an unknown device,
+//   429 (Retry-After) every Nth request when throttling.
+// One task per Idempotency-Key: a repeat is answered as the first time and not played again.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SpeakerCloudOptions {
+  token: string;
+  /** 0 (default): a free port. */
+  port?: number;
+  /** Answer every Nth authorised request with 429; 0 or absent: never. */
+  throttleEvery?: number;
+  /** The Retry-After of a 429, seconds (default 1). */
+  retryAfterS?: number;
+  /** 'accepted' (default): 202 queued; 'played': 200 played, as a vendor that waits for its speakers. */
+  answer?: 'accepted' | 'played';
+  /** The devices the vendor knows; absent: any. */
+  devices?: string[];
+}
+
+export interface CloudPlay {
+  device: string;
+  id: string;
+  taskId: string;
+  text: string;
+  at: number;
+}
+
+export interface SpeakerCloud {
+  /** The broadcast endpoint: http://127.0.0.1:<port>/v1/broadcast */
+  url: string;
+  port: number;
+  /** Played once per (task, device), in order. */
+  played(): CloudPlay[];
+  /** Requests with an Idempotency-Key seen before: answered, not played. */
+  repeats(): { id: string; taskId: string; at: number }[];
+  /** Every request, whatever came of it. */
+  requests(): number;
+  stop(): Promise<void>;
+}
+
+const PATH = '/v1/broadcast';
+const MAX_BODY = 64 * 1024;
+
+interface Command {
+  id: string;
+  devices: string[];
+  text: string;
+}
+
+function parseCommand(raw: string): Command | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return 'body is not JSON';
+  }
+  if (typeof v !== 'object' || v === null) return 'body must be an object';
+  const c = v as Record<string, unknown>;
+  if (typeof c.id !== 'string' || c.id === '') return 'id is required';
+  if (!Array.isArray(c.devices) || c.devices.length === 0 || !c.devices.every((d) => typeof d === 'string' && d !== '')) return 'devices must be a non-empty list of device ids';
+  if (typeof c.text !== 'string' || c.text === '') return 'text is required';
+  return { id: c.id, devices: c.devices as string[], text: c.text };
+}
+
+export async function startSpeakerCloud(opts: SpeakerCloudOptions): Promise<SpeakerCloud> {
+  const tasks = new Map<string, string>();
+  const played: CloudPlay[] = [];
+  const repeats: { id: string; taskId: string; at: number }[] = [];
+  const known = opts.devices && new Set(opts.devices);
+  let requests = 0;
+  let authorised = 0;
+
+  const reply = (res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== PATH) return reply(res, 404, { error: `no endpoint ${path}` });
+    if (req.method !== 'POST') return reply(res, 405, { error: 'use POST' }, { allow: 'POST' });
+    if (req.headers.authorization !== `Bearer ${opts.token}`) return reply(res, 401, { error: 'invalid token' });
+    authorised++;
+    if (opts.throttleEvery && authorised % opts.throttleEvery === 0) return reply(res, 429, { error: 'rate limited' }, { 'retry-after': String(opts.retryAfterS ?? 1) });
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string' || key === '') return reply(res, 400, { error: 'Idempotency-Key is required' });
+    const command = parseCommand(raw);
+    if (typeof command === 'string') return reply(res, 400, { error: command });
+    const unknown = known && command.devices.find((d) => !known.has(d));
+    if (unknown !== undefined) return reply(res, 400, { error: `unknown device ${unknown}` });
+    const at = Date.now();
+    let taskId = tasks.get(key);
+    if (taskId === undefined) {
+      taskId = `task-${tasks.size + 1}`;
+      tasks.set(key, taskId);
+      for (const device of command.devices) played.push({ device, id: command.id, taskId, text: command.text, at });
+    } else repeats.push({ id: key, taskId, at });
+    if (opts.answer === 'played') return reply(res, 200, { played: true, taskId });
+    reply(res, 202, { accepted: true, taskId });
+  };
+
+  const server = createServer((req, res) => {
+    requests++;
+    let raw = '';
+    let size = 0;
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      size += Buffer.byteLength(chunk);
+      if (size <= MAX_BODY) raw += chunk;
+    });
+    req.on('end', () => (size > MAX_BODY ? reply(res, 413, { error: 'body too large' }) : handle(req, res, raw)));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}${PATH}`,
+    port,
+    played: () => played.map((p) => ({ ...p })),
+    repeats: () => repeats.map((r) => ({ ...r })),
+    requests: () => requests,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
