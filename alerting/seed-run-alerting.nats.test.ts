@@ -210,7 +210,7 @@ async function world(t: TestContext, name: string) {
     return { center, channel: `{ name: sms, smpp: { host: 127.0.0.1, port: ${center.port}, system_id: seed, password_env: SEED_SMPP_PASSWORD, source_addr: "10690001" } }` };
   };
   t.diagnostic(`temp dir ${dir}, NATS ${nats.url}`);
-  return { dir, publish, writeConfig, sms, store: join(dir, 'seed.duckdb') };
+  return { dir, publish, writeConfig, sms, store: join(dir, 'seed.duckdb'), nats: nats.url };
 }
 
 /** The partner's webhook endpoint: records each POST. */
@@ -315,7 +315,9 @@ test('seed run disseminates a rising river: Chinese SMS over SMPP with receipts,
   assert.equal(deadOrange.attempts, 1);
   assert.ok(red.every((d) => d.state === 'delivered'));
   assert.deepEqual((await a.episodes()).find((e) => e.episode === episode)?.awaitingApproval, ['red'], 'red needs its own approval');
-  assert.deepEqual(await a.approve(episode, 'duty-zhang', '超历史最高水位，立即发布'), { ok: true, released: 3 });
+  // This one through the CLI, over NATS request/reply.
+  const cli = execFileSync(process.execPath, ['--import', 'tsx', 'engine/cli/seed.ts', 'alerting', 'approve', episode, '--by', 'duty-zhang', '--reason', '超历史最高水位，立即发布', '--nats', w.nats], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(cli), { ok: true, released: 3 });
   const redKeys = new Set((await a.deliveries({ warning: episode, channel: 'speaker-mqtt' })).filter((d) => d.tier === 'red').map((d) => d.key));
   await until('the live speakers to play red', () => fleet.played().filter((p) => redKeys.has(p.id)).length === 2, 5_000, out);
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs before `npm run demo`, `npm test` and `npm run bench`, so the README's two commands work on a
 // fresh machine: installs the npm packages when node_modules is missing or older than the lockfile,
-// and, for tests and the benchmark, Debian's nats-server when it is absent.
+// and, for tests and the benchmark, Debian's nats-server and libxml2-utils (xmllint) when absent.
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 
@@ -12,16 +12,21 @@ if (!existsSync(marker) || statSync(marker).mtimeMs < statSync('package-lock.jso
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
-const needsNats = process.argv.includes('--nats');
-const hasNats = () => ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].some(existsSync) ||
-  (() => { try { execFileSync('sh', ['-c', 'command -v nats-server'], { stdio: 'ignore' }); return true; } catch { return false; } })();
-if (needsNats && !hasNats()) {
+// Debian tools by the command the tests run: nats-server (a real NATS), xmllint (CAP 1.2 against its XSD).
+const TOOLS = [
+  { command: 'nats-server', paths: ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'], apt: 'nats-server' },
+  { command: 'xmllint', paths: ['/usr/bin/xmllint'], apt: 'libxml2-utils' },
+];
+const has = (t) => t.paths.some(existsSync) || (() => { try { execFileSync('sh', ['-c', `command -v ${t.command}`], { stdio: 'ignore' }); return true; } catch { return false; } })();
+const missing = process.argv.includes('--nats') ? TOOLS.filter((t) => !has(t)) : [];
+if (missing.length > 0) {
+  const packages = missing.map((t) => t.apt);
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
-    console.log('seed: installing nats-server (apt-get)…');
+    console.log(`seed: installing ${packages.join(', ')} (apt-get)…`);
     run('apt-get', ['update', '-qq']);
-    run('apt-get', ['install', '-y', '-qq', 'nats-server']);
+    run('apt-get', ['install', '-y', '-qq', ...packages]);
   } else {
-    console.error('seed: the tests need nats-server: install it (Debian: sudo apt-get install nats-server)');
+    console.error(`seed: the tests need ${missing.map((t) => t.command).join(' and ')}: install them (Debian: sudo apt-get install ${packages.join(' ')})`);
     process.exit(1);
   }
 }

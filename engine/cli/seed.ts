@@ -4,6 +4,7 @@ import { ruleJsonSchema } from '../../rules/json-schema.ts';
 import { CONTROL_SUBJECTS } from '../control.ts';
 import { requestControl } from '../nats/nats-control.ts';
 import { openJetStream } from '../sources/jetstream-source.ts';
+import { alertingCommand } from './alerting.ts';
 import { backtestCommand } from './backtest.ts';
 import { rulesCheck, rulesExplain } from './rules-check.ts';
 import { runFromConfig } from './run.ts';
@@ -22,7 +23,13 @@ const USAGE = `usage:
   seed tides <station> --nats <url> [--hours 48]  the same from a running engine, forecast with the surge observed now
   seed fleet [rule] [--nats <url>]              a geofence rule over the fleet (default typhoon-port-return: who is still out)
   seed mode get [--nats <url>]                  the running engine's mode (normal 平时 / emergency 战时)
-  seed mode set <normal|emergency> --by <who> --reason <why> [--nats <url>]`;
+  seed mode set <normal|emergency> --by <who> --reason <why> [--nats <url>]
+  seed alerting episodes [--nats <url>]         open warning episodes: awaiting approval, acknowledged, next escalation
+  seed alerting approve|reject|ack <episode> --by <who> --reason <why>
+  seed alerting deliveries [<event id|episode>] [--state <s>] [--channel <c>]
+  seed alerting issue --station <id> --tier <blue|yellow|orange|red> --by <who> --reason <why>
+  seed alerting override <episode> --tier <t> --by <who> --reason <why>
+  seed alerting lift <episode> --by <who> --reason <why>`;
 
 async function mode(args: string[], url: string, body: { by?: string; reason?: string }, print: (l: string) => void): Promise<number> {
   const [verb, value] = args;
@@ -53,6 +60,10 @@ async function main(argv: string[]): Promise<number> {
       nats: { type: 'string' },
       by: { type: 'string' },
       reason: { type: 'string' },
+      tier: { type: 'string' },
+      station: { type: 'string' },
+      state: { type: 'string' },
+      channel: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,6 +84,12 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'fleet') return fleetCommand(sub, values.nats ?? 'nats://127.0.0.1:4222', print);
   if (cmd === 'mode') {
     const code = await mode(positionals.slice(1), values.nats ?? 'nats://127.0.0.1:4222', { ...(values.by && { by: values.by }), ...(values.reason && { reason: values.reason }) }, print);
+    if (code >= 0) return code;
+  }
+  if (cmd === 'alerting') {
+    const { by, reason, tier, station, state, channel } = values;
+    const flags = { ...(by && { by }), ...(reason && { reason }), ...(tier && { tier }), ...(station && { station }), ...(state && { state }), ...(channel && { channel }) };
+    const code = await alertingCommand(sub, target, flags, values.nats ?? 'nats://127.0.0.1:4222', print);
     if (code >= 0) return code;
   }
   console.error(USAGE);
