@@ -35,6 +35,25 @@ export interface OutboxCounts {
   byChannel: Record<string, Partial<Record<DeliveryState, number>>>;
 }
 
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+/** Promise.withResolvers, which Node 20 lacks. */
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // Callers that do not wait for the write still must not leave a rejection unhandled.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
 const LIVE: DeliveryState[] = ['awaiting-approval', 'queued', 'sending', 'sent'];
 
 const step = (d: Delivery, at: number, state: DeliveryState, detail?: string): void => {
@@ -68,8 +87,13 @@ export class Outbox {
   /** Attempts under way, with their channel. */
   private readonly running = new Map<Promise<void>, string>();
   private readonly channels: Map<string, Channel>;
-  /** Persistence in call order: a state is never overwritten by an older one. */
+  /** The last write (settled, never rejecting): idle() waits for it. */
   private saving: Promise<void> = Promise.resolve();
+  /** Rows waiting for the next write, the newest state of each delivery; written in call order, so a state is never overwritten by an older one. */
+  private readonly unsaved = new Map<string, Delivery>();
+  private nextBatch?: Deferred;
+  private writing = false;
+  private pumpScheduled = false;
   readonly sentCount = { messages: 0, deliveries: 0 };
   private readonly reportError: (e: unknown) => void;
 
@@ -166,8 +190,10 @@ export class Outbox {
   /** Resolves when no attempt is under way (tests, shutdown), or none on the channels named. */
   async idle(channels?: readonly string[]): Promise<void> {
     const waiting = () => [...this.running].filter(([, ch]) => !channels || channels.includes(ch)).map(([run]) => run);
-    for (let runs = waiting(); runs.length > 0; runs = waiting()) await Promise.all(runs);
-    await this.saving.catch(() => undefined);
+    for (let runs = waiting(); runs.length > 0 || this.pumpScheduled; runs = waiting()) {
+      await (runs.length > 0 ? Promise.all(runs) : new Promise((r) => setImmediate(r)));
+    }
+    while (this.writing || this.unsaved.size > 0) await (this.nextBatch?.promise.catch(() => undefined) ?? this.saving);
   }
 
   private async attempt(channel: Channel, group: Delivery[]): Promise<void> {
@@ -187,7 +213,17 @@ export class Outbox {
     this.sentCount.messages++;
     this.sentCount.deliveries += group.length;
     await this.finish(group, outcome);
-    this.pump(); // a fallback due now, or a message that waited for room on this channel
+    this.pumpSoon(); // a fallback due now, or a message that waited for room on this channel
+  }
+
+  /** One pump for every attempt that ends in the same turn: a pump reads every live delivery. */
+  private pumpSoon(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   private async finish(group: Delivery[], outcome: SendOutcome): Promise<void> {
@@ -252,13 +288,31 @@ export class Outbox {
     return this.save(changed).catch(this.reportError);
   }
 
+  /**
+   * Store deliveries. Rows asked for while a write is under way go together in the next one, so
+   * many attempts share a transaction; each caller's promise settles when its rows are written.
+   */
   private save(changed: readonly Delivery[]): Promise<void> {
     if (changed.length === 0) return this.saving;
-    const rows = changed.map((d) => structuredClone(d));
-    // A failed save fails its own caller; later saves still run.
-    const run = this.saving.catch(() => undefined).then(() => this.opts.store.saveAlerting({ deliveries: rows }));
-    this.saving = run;
-    return run;
+    for (const d of changed) this.unsaved.set(d.key, structuredClone(d));
+    const batch = (this.nextBatch ??= deferred());
+    if (!this.writing) void this.flush();
+    return batch.promise;
+  }
+
+  private async flush(): Promise<void> {
+    this.writing = true;
+    while (this.unsaved.size > 0) {
+      const rows = [...this.unsaved.values()];
+      const batch = this.nextBatch!;
+      this.unsaved.clear();
+      this.nextBatch = undefined;
+      // A failed write fails its own callers; later writes still run.
+      const run = this.opts.store.saveAlerting({ deliveries: rows });
+      this.saving = run.catch(() => undefined);
+      await run.then(batch.resolve, batch.reject);
+    }
+    this.writing = false;
   }
 
   /** Live deliveries, for the API. */

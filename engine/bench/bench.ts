@@ -22,6 +22,7 @@ import { parseRuleFile } from '../../rules/loader.ts';
 import { createRng } from '../../simulators/rng.ts';
 import { benchBacktest } from './backtest-bench.ts';
 import { benchGeofence, VESSELS, ZONES } from './geofence-bench.ts';
+import { benchOutbox, OUTBOX_DELIVERIES } from './outbox-bench.ts';
 import { formatTable, percentile } from './table.ts';
 
 const { values: args } = parseArgs({
@@ -206,6 +207,20 @@ async function main(): Promise<void> {
         ['phase', 'positions', 'seconds', 'positions/s', 'vs index'],
         [`baseline: spatial index lookup only (${geo.inside.toLocaleString('en')} inside)`, geo.positions, geo.indexMs / 1000, gps(geo.indexMs), 1],
         [`evaluator: the vessel pack, ladders, lifecycles (${geo.events.toLocaleString('en')} events)`, geo.positions, geo.evaluatorMs / 1000, gps(geo.evaluatorMs), gps(geo.evaluatorMs) / gps(geo.indexMs)],
+      ]),
+    );
+    console.log('');
+    const outboxBare = await benchOutbox(nullStore);
+    const outboxStore = await openDuckDbStore(join(dir, 'outbox.duckdb'));
+    const outboxDuck = await benchOutbox(outboxStore);
+    await outboxStore.close();
+    const dps = (ms: number) => OUTBOX_DELIVERIES / (ms / 1000);
+    console.log(`outbox: ${OUTBOX_DELIVERIES.toLocaleString('en')} deliveries to distinct recipients over a channel that answers at once, 64 in flight\n`);
+    console.log(
+      formatTable([
+        ['phase', 'deliveries', 'seconds', 'deliveries/s', 'vs no store'],
+        ['baseline: outbox bookkeeping, a store that keeps nothing', OUTBOX_DELIVERIES, outboxBare / 1000, dps(outboxBare), 1],
+        ['outbox: stored before and after each attempt (DuckDB)', OUTBOX_DELIVERIES, outboxDuck / 1000, dps(outboxDuck), dps(outboxDuck) / dps(outboxBare)],
       ]),
     );
     console.log('');
