@@ -223,3 +223,43 @@ describe('dissemination', () => {
     assert.match(after.history.at(-1)!.detail!, /receipt UNDELIV/);
   });
 });
+
+describe('manual actions', () => {
+  it('a forecaster issues, re-tiers and lifts by hand; each is stored, disseminated and audited; a lift closes the episode to the rule', async () => {
+    const t = await setup();
+    const station = { id: 'H07', name: '东岱水闸 Dongdai sluice', domain: 'hydrology', lon: 119.6, lat: 26.3, region: '350122', tags: [], params: {} };
+    const { contacts, routing } = fixtures();
+    const { alerting } = await Alerting.open({ store: t.store, channels: t.channels, routing, contacts, templates, tagsOf: () => [], stationOf: (id) => (id === 'H07' ? station : undefined), clock: () => t.clock.now });
+    assert.deepEqual(await alerting.manual({ action: 'issue', station: 'H99', tier: 'yellow', by: 'zhang', reason: 'x' }), { error: 'no station "H99"' });
+    const issued = await alerting.manual({ action: 'issue', station: 'H07', tier: 'yellow', title: '水闸险情 Sluice gate failure', by: 'zhang', reason: 'phoned in by the sluice keeper' });
+    assert.ok('event' in issued);
+    assert.equal(issued.event.kind, 'issued');
+    assert.deepEqual(issued.event.manual, { by: 'zhang', reason: 'phoned in by the sluice keeper' });
+    const episode = `manual|H07|${T0}`;
+    t.clock.now = T0 + 10 * MIN;
+    const up = await alerting.manual({ action: 'override', episode, tier: 'orange', by: 'zhang', reason: 'the gate will not close' });
+    assert.ok('event' in up && up.event.kind === 'upgraded' && up.event.previousTier === 'yellow');
+    assert.deepEqual(await alerting.manual({ action: 'override', episode, tier: 'orange', by: 'li', reason: 'again' }), { error: 'the warning is already orange' });
+    t.clock.now = T0 + 40 * MIN;
+    const lifted = await alerting.manual({ action: 'lift', episode, by: 'li', reason: 'gate closed by hand' });
+    assert.ok('event' in lifted && lifted.event.kind === 'lifted');
+    assert.deepEqual((await t.store.warnings({ entity: 'H07' })).map((e) => e.kind), ['issued', 'upgraded', 'lifted'], 'stored with the warnings');
+    assert.deepEqual((await t.store.audit()).filter((a) => a.action.startsWith('manual-')).map((a) => `${a.action} ${a.by}`), ['manual-issue zhang', 'manual-override zhang', 'manual-lift li']);
+    await alerting.outbox.idle();
+    t.clock.now = T0 + 41 * MIN;
+    await alerting.tick();
+    await alerting.outbox.idle();
+    const toZhang = t.sms.to('zhang').map((m) => m.text);
+    assert.ok(toZhang.some((x) => x.includes('水闸险情') && x.includes('黄色')));
+    assert.ok(toZhang.some((x) => x.includes('升级为橙色')));
+    assert.ok(toZhang.some((x) => x.includes('解除')));
+    // Lifted by a person, the episode is closed: the rule's later events of it are not sent.
+    const before = t.sms.sent.length;
+    const { manual: _manual, ...byRule } = issued.event;
+    await alerting.write([{ ...byRule, id: 'late-upgrade', kind: 'upgraded', tier: 'red', previousTier: 'orange', at: T0 + 50 * MIN }]);
+    t.clock.now = T0 + 60 * MIN;
+    await alerting.tick();
+    await alerting.outbox.idle();
+    assert.equal(t.sms.sent.length, before);
+  });
+});
