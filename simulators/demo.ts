@@ -116,12 +116,14 @@ function buildScenario(name: string, seed: number, registry: Registry): Scenario
   const fireStations = [...registry.stations.values()].filter((s) => s.domain === 'fire');
   if (name === 'dry-season') {
     const observations = simulateDrySeason({ ...DRY_SEASON, stations: fireStations });
+    // Only the fire stations: the gauges are not part of this scenario, and silent ones would be warned of.
+    const stations = new Map(fireStations.map((f) => [f.id, f]));
     return {
       title: `a ${DRY_SEASON.days}-day dry season at ${fireStations.length} fire-danger stations (a dry spell from day ${DRY_SEASON.drySpell.fromDay} to ${DRY_SEASON.drySpell.toDay})`,
       observations,
-      stations: registry.stations,
+      stations,
       zones: [],
-      samplers: [new FireIndex(registry.stations.values())],
+      samplers: [new FireIndex(stations.values())],
       minuteSpeed: (DRY_SEASON.days * 86_400) / MINUTE_S,
     };
   }
