@@ -311,7 +311,8 @@ test('seed run disseminates a rising river: Chinese SMS over SMPP with receipts,
   await w.publish(7.5);
   const red = await smsOf('red', 24, 'the red SMS to be final');
   const deadOrange = (await a.deliveries({ warning: episode, channel: 'speaker-mqtt' })).find((d) => d.key === orangeKey(DEAD_DEVICE))!;
-  assert.equal(deadOrange.state, 'queued', `the dead speaker's orange is still waiting for its second attempt: ${JSON.stringify(deadOrange.history)}`);
+  // Its first attempt is still waiting for an acknowledgement, or over and waiting out the backoff.
+  assert.ok(['sending', 'queued'].includes(deadOrange.state), `the dead speaker's orange is not settled yet: ${JSON.stringify(deadOrange.history)}`);
   assert.equal(deadOrange.attempts, 1);
   assert.ok(red.every((d) => d.state === 'delivered'));
   assert.deepEqual((await a.episodes()).find((e) => e.episode === episode)?.awaitingApproval, ['red'], 'red needs its own approval');
