@@ -50,7 +50,7 @@ test('a short Chinese SMS arrives as UCS2, whole, with its receipt folded to the
   const [m] = center.messages();
   assert.ok(m);
   assert.deepEqual({ ...m, at: 0 }, { id: out.state === 'sent' ? out.ref : '', from: '10690001', to: PHONE, text: '水位超警戒，请立即撤离。', at: 0, parts: 1, dataCoding: 8 });
-  await until(() => receipts.length === 1, 'the receipt');
+  await until(() => receipts.length === 1 && center.receipts().length === 1, 'the receipt, answered');
   assert.deepEqual({ ...receipts[0], at: 0 }, { ref: m.id, state: 'delivered', detail: 'DELIVRD', at: 0 });
   assert.deepEqual(center.receipts(), [{ id: m.id, to: PHONE, stat: 'DELIVRD', bind: 1 }]);
   assert.deepEqual([center.submits(), center.binds()], [1, 1]);
@@ -92,7 +92,7 @@ test('undeliverable numbers get UNDELIV receipts (matched by digits)', async () 
   const { center, channel, receipts } = await setup({ undeliverable: ['8613800000009'] });
   const bad = await channel.send(sms('撤离', '+8613800000009'));
   const good = await channel.send(sms('撤离'));
-  await until(() => receipts.length === 2, 'two receipts');
+  await until(() => receipts.length === 2 && center.receipts().length === 2, 'two receipts, answered');
   const byRef = new Map(receipts.map((r) => [r.ref, `${r.state} ${r.detail}`]));
   assert.equal(byRef.get(bad.state === 'sent' ? bad.ref! : ''), 'failed UNDELIV');
   assert.equal(byRef.get(good.state === 'sent' ? good.ref! : ''), 'delivered DELIVRD');
@@ -108,7 +108,7 @@ test('submitDelayMs holds the response, receiptDelayMs the receipt after it', as
   assert.ok(took >= 110, `submit_sm_resp after ${took} ms`);
   assert.equal(center.messages().length, 1, 'the part reached the SMSC before its response');
   assert.equal(receipts.length, 0);
-  await until(() => receipts.length === 1, 'the receipt');
+  await until(() => receipts.length === 1 && center.receipts().length === 1, 'the receipt, answered');
   assert.ok(Date.now() - t0 >= 260);
 });
 
@@ -130,7 +130,8 @@ test('receipts the ESME was not there for are kept and sent when it binds again'
   const receipts: Receipt[] = [];
   again.onReceipt((r) => void receipts.push(r));
   await again.send(sms('第二条'));
-  await until(() => receipts.length === 2, 'both receipts on the new bind');
+  // Each receipt is answered once its listener has taken it, so the SMSC counts it a moment later.
+  await until(() => receipts.length === 2 && center.receipts().length === 2, 'both receipts on the new bind, answered');
   // The old message's receipt comes under its own id, which was the ref the first send gave.
   assert.ok(receipts.some((r) => first.state === 'sent' && r.ref === first.ref && r.state === 'delivered'));
   assert.equal(center.binds(), 2);
