@@ -170,7 +170,7 @@ export class Alerting implements WarningSink {
 
   private async eventsOf(ids: readonly string[]): Promise<WarningEvent[]> {
     const missing = ids.filter((id) => !this.recent.has(id));
-    if (missing.length > 0) for (const e of await this.opts.store.warnings()) if (missing.includes(e.id)) this.remember(e);
+    if (missing.length > 0) for (const e of await this.opts.store.warnings({ ids: missing })) this.remember(e);
     return ids.flatMap((id) => this.recent.get(id) ?? []);
   }
 }

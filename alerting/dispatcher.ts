@@ -52,6 +52,13 @@ const lastValue = (e: WarningEvent): number | undefined => e.evidence.readings.a
 export const rising = (ep: Episode): boolean =>
   !ep.lifted && ep.last.kind !== 'downgraded' && ep.firstValue !== undefined && (lastValue(ep.last) ?? -Infinity) > ep.firstValue;
 
+/** A public channel at or above the route's approval tier, not yet approved at this tier in the episode. */
+function needsApproval(ep: Episode, route: Route, channel: string, e: WarningEvent): boolean {
+  const a = route.approval;
+  if (!a || !a.channels.includes(channel) || e.tier === null || tierRank(e.tier) < tierRank(a.min_tier)) return false;
+  return !ep.approvals[e.tier]?.decided?.approved;
+}
+
 export class Dispatcher {
   private readonly episodes = new Map<string, Episode>();
   private readonly routesByName = new Map<string, Route>();
@@ -119,7 +126,7 @@ export class Dispatcher {
         // A lift goes only to those who heard the warning; a repeat waits out the repeat interval.
         if (e.kind === 'lifted' && !previously(channel, c)) continue;
         if (e.kind === 'renotified' && now - (ep.sent[k] ?? -Infinity) < route.repeatMs) continue;
-        const held = this.needsApproval(route, channel, e);
+        const held = needsApproval(ep, route, channel, e);
         if (held) this.requestApproval(ep, route, e, now, out);
         this.deliver(ep, e, channel, c, route.groupWaitMs, now, out, held ? 'awaiting-approval' : 'queued');
       }
@@ -141,12 +148,6 @@ export class Dispatcher {
   private contact(id: string): Contact | undefined {
     const c = this.opts.contacts;
     return c.people.get(id) ?? c.speakers.get(id) ?? c.endpoints.get(id);
-  }
-
-  private needsApproval(route: Route, channel: string, e: WarningEvent): boolean {
-    const a = route.approval;
-    if (!a || !a.channels.includes(channel) || e.tier === null || tierRank(e.tier) < tierRank(a.min_tier)) return false;
-    return !this.episodes.get(episodeKey(e))?.approvals[e.tier]?.decided?.approved;
   }
 
   private requestApproval(ep: Episode, route: Route, e: WarningEvent, now: number, out: DispatchResult): void {

@@ -5,7 +5,7 @@
 // attempt the channel's fallback takes over. Channels run side by side: a slow or failing one
 // never holds up the others.
 import { createHash } from 'node:crypto';
-import { FINAL_STATES, type Delivery, type DeliveryState } from '../engine/delivery.ts';
+import { DELIVERY_STATES, FINAL_STATES, type Delivery, type DeliveryState } from '../engine/delivery.ts';
 import type { Store } from '../engine/store/store.ts';
 import type { WarningEvent } from '../engine/warning.ts';
 import type { Channel, Message, Receipt, SendOutcome } from './channel.ts';
@@ -54,7 +54,7 @@ function deferred(): Deferred {
   return { promise, resolve, reject };
 }
 
-const LIVE: DeliveryState[] = ['awaiting-approval', 'queued', 'sending', 'sent'];
+const LIVE = DELIVERY_STATES.filter((s) => !FINAL_STATES.has(s));
 
 const step = (d: Delivery, at: number, state: DeliveryState, detail?: string): void => {
   d.state = state;
@@ -315,8 +315,8 @@ export class Outbox {
     this.writing = false;
   }
 
-  /** Live deliveries, for the API. */
+  /** Deliveries not yet final (a delivery leaves `live` when it becomes final). */
   pending(): Delivery[] {
-    return [...this.live.values()].filter((d) => !FINAL_STATES.has(d.state));
+    return [...this.live.values()];
   }
 }

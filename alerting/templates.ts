@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { TIER_INFO, TIERS, type Tier } from '../engine/tiers.ts';
-import type { WarningEvent, WarningKind } from '../engine/warning.ts';
+import type { WarningEvent } from '../engine/warning.ts';
 import { formatError, YamlFile } from '../engine/yaml-file.ts';
 import type { Lang } from './channel.ts';
 
@@ -104,6 +104,6 @@ export function render(e: WarningEvent, lang: Lang, t: Templates, offsetMinutes 
     advice,
   };
   const fill = (form: string): string => form.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
-  const form = t.forms[lang][e.kind satisfies WarningKind];
+  const form = t.forms[lang][e.kind];
   return { title: fill(t.forms[lang].headline), text: fill(form).replace(/([。.])\1/g, '$1'), advice };
 }

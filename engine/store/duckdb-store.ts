@@ -114,6 +114,13 @@ const insertAudit = (db: DuckDBConnection, audit: readonly AuditEntry[]): Promis
     [VARCHAR, audit.map((a) => a.reason)],
   ]);
 
+/** `column IN ($n, ...)` with the items bound after `values` (an empty list matches nothing). */
+function oneOf(column: string, items: readonly string[], values: unknown[]): string {
+  const first = values.length + 1;
+  values.push(...items);
+  return items.length === 0 ? 'false' : `${column} IN (${items.map((_, i) => `$${first + i}`).join(', ')})`;
+}
+
 /** Rows keyed by their first column, the last of a repeated key kept: INSERT OR REPLACE keeps the first within one statement. */
 const lastByKey = <T>(items: readonly T[], key: (t: T) => string): T[] => [...new Map(items.map((t) => [key(t), t])).values()];
 
@@ -280,6 +287,7 @@ export async function openDuckDbStore(path: string): Promise<Store> {
         if (query.to !== undefined) add('"at" <', bound(query.to));
         if (query.rule !== undefined) add('rule_id =', query.rule);
         if (query.entity !== undefined) add('entity =', query.entity);
+        if (query.ids !== undefined) where.push(oneOf('id', query.ids, values));
         const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
         const found = await rows(reader, `SELECT event FROM warnings ${filter} ORDER BY "at", ins`, values);
         return found.map((r) => JSON.parse(r.event as string) as WarningEvent);
@@ -297,23 +305,12 @@ export async function openDuckDbStore(path: string): Promise<Store> {
         };
         if (query.warning !== undefined) add((n) => `(event = $${n} OR episode = $${n})`, query.warning);
         if (query.channel !== undefined) add((n) => `channel = $${n}`, query.channel);
-        const anyOf = (column: string, items: readonly string[] | undefined): void => {
-          if (items === undefined) return;
-          const first = values.length + 1;
-          values.push(...items);
-          where.push(items.length === 0 ? 'false' : `${column} IN (${items.map((_, i) => `$${first + i}`).join(', ')})`);
-        };
-        anyOf('key', query.keys);
+        if (query.keys !== undefined) where.push(oneOf('key', query.keys, values));
         const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
         // The state is that of the newest row; the order that of the first.
         const newest = `SELECT delivery, state, min(seq) OVER (PARTITION BY key) AS first FROM delivery_log ${filter} QUALIFY row_number() OVER (PARTITION BY key ORDER BY seq DESC) = 1`;
-        const state: string[] = [];
-        if (query.states !== undefined) {
-          const first = values.length + 1;
-          values.push(...query.states);
-          state.push(query.states.length === 0 ? 'false' : `state IN (${query.states.map((_, k) => `$${first + k}`).join(', ')})`);
-        }
-        const sql = `SELECT delivery FROM (${newest}) ${state.length ? `WHERE ${state[0]}` : ''} ORDER BY first`;
+        const state = query.states === undefined ? '' : `WHERE ${oneOf('state', query.states, values)}`;
+        const sql = `SELECT delivery FROM (${newest}) ${state} ORDER BY first`;
         return (await rows(reader, sql, values)).map((r) => JSON.parse(r.delivery as string) as Delivery);
       }),
 

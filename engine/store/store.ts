@@ -58,6 +58,8 @@ export interface WarningQuery {
   to?: number;
   rule?: string;
   entity?: string;
+  /** Only these event ids. */
+  ids?: readonly string[];
 }
 
 /** A record of one warning episode kept by dissemination (its approval, acknowledgement, escalation). */
