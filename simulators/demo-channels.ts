@@ -1,22 +1,17 @@
 // The far ends of dissemination for the demo, all on 127.0.0.1: a carrier's SMS centre (SMPP), the
 // ports' broadcast speakers (MQTT), the speaker vendor's cloud (HTTP, the fallback), the county
-// broadcast platform (a webhook receiver); and the engine's real channels pointed at them.
+// broadcast platform (a webhook receiver); and the channel settings of seed.yaml that point at them
+// (the secrets, as in a deployment, in environment variables).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Channel } from '../alerting/channel.ts';
-import { HttpSpeakerChannel } from '../alerting/channels/http-speaker-channel.ts';
-import { MqttSpeakerChannel } from '../alerting/channels/mqtt-speaker-channel.ts';
-import { NatsChannel } from '../alerting/channels/nats-channel.ts';
-import { SmppChannel } from '../alerting/channels/smpp-channel.ts';
-import { WebhookChannel } from '../alerting/channels/webhook-channel.ts';
 import type { Contacts } from '../alerting/contacts.ts';
-import type { Publisher } from '../engine/bus.ts';
+import type { ChannelSpec } from '../engine/config.ts';
 import { startSmsCenter, type SmsCenter } from './sms-center.ts';
 import { startSpeakerCloud, type SpeakerCloud } from './speaker-cloud.ts';
 import { startSpeakerFleet, type SpeakerFleet } from './speaker-fleet.ts';
 
 export interface DemoChannels {
-  channels: Channel[];
+  specs: ChannelSpec[];
   smsCenter: SmsCenter;
   speakers: SpeakerFleet;
   cloud: SpeakerCloud;
@@ -39,28 +34,30 @@ async function startPlatform(): Promise<{ server: Server; url: string; received:
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`, received: () => received };
 }
 
+const SECRETS = { SEED_DEMO_SMPP_PASSWORD: 'demo', SEED_DEMO_SPEAKER_TOKEN: 'demo-token', SEED_DEMO_HOOK_SECRET: 'demo-secret' };
+
 /** One speaker is dead (no acknowledgement): its messages go to the vendor's cloud after three tries. */
-export async function startDemoChannels(contacts: Contacts, publisher: Publisher, deadSpeaker?: string): Promise<DemoChannels> {
+export async function startDemoChannels(contacts: Contacts, deadSpeaker?: string): Promise<DemoChannels> {
+  Object.assign(process.env, SECRETS);
   const devices = [...contacts.speakers.values()].map((c) => (c.recipient.kind === 'speaker' ? c.recipient.device : c.recipient.id));
-  const smsCenter = await startSmsCenter({ systemId: 'seed', password: 'demo', receiptDelayMs: 20 });
+  const smsCenter = await startSmsCenter({ systemId: 'seed', password: SECRETS.SEED_DEMO_SMPP_PASSWORD, receiptDelayMs: 20 });
   const speakers = await startSpeakerFleet({ devices, ackDelayMs: 5, ...(deadSpeaker && { dead: [deadSpeaker] }) });
-  const cloud = await startSpeakerCloud({ token: 'demo-token', devices });
+  const cloud = await startSpeakerCloud({ token: SECRETS.SEED_DEMO_SPEAKER_TOKEN, devices });
   const platform = await startPlatform();
-  const channels: Channel[] = [
-    new SmppChannel({ name: 'sms', host: '127.0.0.1', port: smsCenter.port, systemId: 'seed', password: 'demo', sourceAddr: '10659001' }),
-    new MqttSpeakerChannel({ name: 'speaker-mqtt', url: speakers.url, ackTimeoutMs: 2000 }),
-    new HttpSpeakerChannel({ name: 'speaker-cloud', url: cloud.url, token: 'demo-token' }),
-    new WebhookChannel({ name: 'webhook', url: platform.url, secret: 'demo-secret' }),
-    new NatsChannel({ name: 'nats', publisher, subject: 'alert.{domain}.{tier}.{rule}' }),
+  const specs: ChannelSpec[] = [
+    { name: 'sms', smpp: { host: '127.0.0.1', port: smsCenter.port, system_id: 'seed', password_env: 'SEED_DEMO_SMPP_PASSWORD', source_addr: '10659001' } },
+    { name: 'speaker-mqtt', mqtt_speaker: { url: speakers.url, ack_timeout_ms: 2000 } },
+    { name: 'speaker-cloud', http_speaker: { url: cloud.url, token_env: 'SEED_DEMO_SPEAKER_TOKEN' } },
+    { name: 'webhook', webhook: { url: platform.url, secret_env: 'SEED_DEMO_HOOK_SECRET' } },
+    { name: 'nats', nats: { subject: 'alert.{domain}.{tier}.{rule}' } },
   ];
   return {
-    channels,
+    specs,
     smsCenter,
     speakers,
     cloud,
     platform: platform.received,
     stop: async () => {
-      await Promise.all(channels.map((c) => c.close()));
       await Promise.all([smsCenter.stop(), speakers.stop(), cloud.stop(), new Promise((done) => platform.server.close(done))]);
     },
   };

@@ -8,11 +8,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { BehaviorSubject, filter, firstValueFrom, lastValueFrom, tap } from 'rxjs';
-import { Alerting } from '../alerting/alerting.ts';
-import { CapService } from '../alerting/cap/cap-service.ts';
+import type { Alerting } from '../alerting/alerting.ts';
 import { loadContacts } from '../alerting/contacts.ts';
-import { loadRouting } from '../alerting/routing.ts';
-import { loadTemplates } from '../alerting/templates.ts';
+import { openAlerting } from '../alerting/open-alerting.ts';
 import type { Publisher, Source } from '../engine/bus.ts';
 import type { Observation } from '../engine/observation.ts';
 import { startEngine, type BatchReport, type Sampler } from '../engine/pipeline.ts';
@@ -178,26 +176,24 @@ async function main(): Promise<number> {
     },
     sample: () => [],
   };
-  const far = await startDemoChannels(contacts.contacts, bus.publisher, 'SPK017');
-  const routing = loadRouting('simulators/demo/routes.yaml', contacts.contacts, far.channels.map((c) => c.name));
-  if (!routing.routing) {
-    routing.errors.forEach((e) => out(formatError(e)));
+  const far = await startDemoChannels(contacts.contacts, 'SPK017');
+  // Dissemination as a deployment configures it in seed.yaml.
+  const opened = await openAlerting(
+    {
+      contacts: 'simulators/demo/contacts.yaml',
+      routes: 'simulators/demo/routes.yaml',
+      utc_offset_minutes: 480,
+      tick_ms: 100,
+      channels: far.specs,
+      cap: { sender: 'warn@350122.seed.example', sender_name: '连江县预警信息发布中心', agency: '001' },
+    },
+    { store, publisher: bus.publisher, stations: scenario.stations, zones: scenario.zones, clock },
+  );
+  if (!opened.opened) {
+    opened.errors.forEach((e) => out(formatError(e)));
     return 1;
   }
-  const templates = loadTemplates();
-  const zoneById = new Map(scenario.zones.map((z) => [z.id, z]));
-  const cap = new CapService({ sender: 'warn@350122.seed.example', senderName: '连江县预警信息发布中心', agency: '001', utcOffsetMinutes: 480, templates, zoneOf: (id) => zoneById.get(id), publisher: bus.publisher });
-  const { alerting } = await Alerting.open({
-    store,
-    channels: far.channels,
-    routing: routing.routing,
-    contacts: contacts.contacts,
-    templates,
-    tagsOf: (id) => scenario.stations.get(id)?.tags ?? [],
-    stationOf: (id) => scenario.stations.get(id),
-    clock,
-    onEvents: (events) => cap.write(events),
-  });
+  const { alerting, cap } = opened.opened;
   // The forecaster and the alerting clock step with the engine's batches (simulated time), one at a time.
   const forecaster = dutyForecaster(alerting, clock);
   let stepping: Promise<void> | undefined;
@@ -213,7 +209,7 @@ async function main(): Promise<number> {
   };
 
   out(`Seed demo: ${scenario.title}: ${observations.length} observations, ${rules.rules.length} rules, speed ×${speed}`);
-  out(`bus: ${args.nats ? `NATS JetStream ${args.nats}` : 'in-process'}; store: ${dbPath}; warnings also in ${jsonlPath}; dissemination: ${far.channels.map((c) => c.name).join(', ')} to simulators on 127.0.0.1`);
+  out(`bus: ${args.nats ? `NATS JetStream ${args.nats}` : 'in-process'}; store: ${dbPath}; warnings also in ${jsonlPath}; dissemination: ${far.specs.map((c) => c.name).join(', ')} to simulators on 127.0.0.1`);
   out('');
   // The timeline shows every station warning, and vessels' warnings only from Orange (they run to hundreds).
   const console = consoleSink((line) => {
@@ -280,7 +276,7 @@ async function main(): Promise<number> {
   // Let dissemination finish: the last lifts go out after their grouping wait (simulated), receipts come back.
   engineNow = end + 3_600_000;
   await stepping;
-  await settle(alerting);
+  await settle(alerting, () => (engineNow += 60_000));
   await alerting.stop();
   clearStatus();
 
@@ -293,17 +289,18 @@ async function main(): Promise<number> {
   ];
   await far.stop();
   out('');
-  const dissemination = { deliveries, farEnds, cap: cap.feed.atom({ title: 'demo', selfUrl: 'demo', messageUrl: (id) => id, limit: Infinity }).split('<entry>').length - 1 };
+  const dissemination = { deliveries, farEnds, cap: cap!.feed.atom({ title: 'demo', selfUrl: 'demo', messageUrl: (id) => id, limit: Infinity }).split('<entry>').length - 1 };
   for (const line of summary(batches, await store.warnings(), await store.deadLetters(), evaluator.active(), scenario.stations, dissemination)) out(line);
   out(`\nStored in ${dbPath}; try --scenario dry-season, --fast, a different --seed or --speed, or run over NATS with --nats nats://127.0.0.1:4222.`);
   await store.close();
   return 0;
 }
 
-/** Tick until no delivery is left to try, or ten seconds have passed. */
-async function settle(alerting: Alerting): Promise<void> {
+/** Tick, a simulated minute at a time (retries wait out their backoff), until no delivery is left to try, or ten seconds have passed. */
+async function settle(alerting: Alerting, minute: () => void): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
+    minute();
     await alerting.tick();
     await alerting.outbox.idle();
     const left = alerting.outbox.pending().filter((d) => d.state !== 'sent' && d.state !== 'awaiting-approval');
