@@ -74,7 +74,7 @@ export class Dispatcher {
 
   /** Records kept from before a restart. */
   restore(episodes: readonly Episode[]): void {
-    for (const e of episodes) this.episodes.set(e.key, e);
+    for (const e of episodes) if (!e.lifted || e.closedBy) this.episodes.set(e.key, e);
   }
 
   episode(key: string): Episode | undefined {
@@ -107,6 +107,8 @@ export class Dispatcher {
           this.released(ep, tier as Tier, false, now);
           out.release.push({ episode: key, tier: tier as Tier, state: 'cancelled', detail: 'lifted before approval' });
         }
+        // Over: kept in the store, not in memory (a new issue is a new episode). One a person closed stays, to hold back the rule's later events.
+        if (!ep.closedBy) this.episodes.delete(key);
       }
       out.episodes.push(ep);
     }

@@ -31,10 +31,6 @@ export interface OutboxOptions {
   onError?: (e: unknown) => void;
 }
 
-export interface OutboxCounts {
-  byChannel: Record<string, Partial<Record<DeliveryState, number>>>;
-}
-
 interface Deferred {
   promise: Promise<void>;
   resolve: () => void;

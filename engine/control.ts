@@ -31,11 +31,11 @@ export interface Controls {
   clock?: () => number;
 }
 
-export function getMode({ evaluator }: Controls): ControlReply {
+function getMode({ evaluator }: Controls): ControlReply {
   return { ok: true, mode: evaluator.currentMode };
 }
 
-export async function setMode({ evaluator, control }: Controls, body: unknown): Promise<ControlReply> {
+async function setMode({ evaluator, control }: Controls, body: unknown): Promise<ControlReply> {
   const parsed = modeRequest.safeParse(body);
   if (!parsed.success) return badRequest('{"mode": "normal"|"emergency", "by": "<who>", "reason": "<why>"}', parsed.error);
   const { mode, by, reason } = parsed.data;
@@ -44,9 +44,9 @@ export async function setMode({ evaluator, control }: Controls, body: unknown): 
   return { ok: true, mode, previous: before };
 }
 
-export const activeWarnings = ({ evaluator }: Controls): ControlReply => ({ ok: true, active: evaluator.active() });
+const activeWarnings = ({ evaluator }: Controls): ControlReply => ({ ok: true, active: evaluator.active() });
 
-export const listRules = ({ evaluator }: Controls): ControlReply => ({
+const listRules = ({ evaluator }: Controls): ControlReply => ({
   ok: true,
   rules: evaluator.rules.map((r) => ({ id: r.id, kind: r.kind, domain: r.domain, hash: r.hash, source: r.source })),
 });
@@ -58,7 +58,7 @@ const highWatersRequest = z.strictObject({
 });
 
 /** The station's high waters from now (the engine's clock) on, with the surge of its latest level reading. */
-export function highWaters({ evaluator, clock = Date.now }: Controls, body: unknown): ControlReply {
+function highWaters({ evaluator, clock = Date.now }: Controls, body: unknown): ControlReply {
   const parsed = highWatersRequest.safeParse(body);
   if (!parsed.success) return badRequest('{"station": "<tide station id>", "hours": <1..744>}', parsed.error);
   const { station: id, hours } = parsed.data;
@@ -71,7 +71,7 @@ export function highWaters({ evaluator, clock = Date.now }: Controls, body: unkn
 const fleetRequest = z.strictObject({ rule: z.string().min(1).default('typhoon-port-return') });
 
 /** A geofence rule's standing over the fleet: in force or not, the deadline, and every vessel it holds for. */
-export function fleetStanding({ evaluator }: Controls, body: unknown): ControlReply {
+function fleetStanding({ evaluator }: Controls, body: unknown): ControlReply {
   const parsed = fleetRequest.safeParse(body);
   if (!parsed.success) return badRequest('{"rule": "<geofence rule id>"}', parsed.error);
   const standing = evaluator.fleetStanding(parsed.data.rule);
