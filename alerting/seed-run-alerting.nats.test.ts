@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { afterEach, test, type TestContext } from 'node:test';
 import { encodeObservation } from '../engine/codec.ts';
 import { FINAL_STATES, type Delivery } from '../engine/delivery.ts';
-import { startNatsServer } from '../engine/nats/nats-server.ts';
+import { startNatsServer } from '../engine/servers/nats-server.ts';
 import { observationSubject, type Observation } from '../engine/observation.ts';
 import { openJetStream } from '../engine/sources/jetstream-source.ts';
 import { openDuckDbStore } from '../engine/store/duckdb-store.ts';

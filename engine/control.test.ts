@@ -14,7 +14,7 @@ import { tideModel } from '../stations/tide.ts';
 import { CONTROL_SUBJECTS } from './control.ts';
 import { startHttpApi } from './http-api.ts';
 import { requestControl, serveControl } from './nats/nats-control.ts';
-import { startNatsServer } from './nats/nats-server.ts';
+import { startNatsServer } from './servers/nats-server.ts';
 import { observationSubject, type Observation } from './observation.ts';
 import { startEngine } from './pipeline.ts';
 import { watchRules } from './rules-watcher.ts';

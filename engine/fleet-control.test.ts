@@ -13,7 +13,7 @@ import { CONTROL_SUBJECTS } from './control.ts';
 import type { FleetStanding } from './evaluator.ts';
 import { startHttpApi } from './http-api.ts';
 import { requestControl, serveControl } from './nats/nats-control.ts';
-import { startNatsServer } from './nats/nats-server.ts';
+import { startNatsServer } from './servers/nats-server.ts';
 import { observationSubject, type Observation } from './observation.ts';
 import { startEngine } from './pipeline.ts';
 import { MemoryBus } from './sources/memory-bus.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import type { Publisher } from '../../engine/bus.ts';
-import { startNatsServer, type NatsServer } from '../../engine/nats/nats-server.ts';
+import { startNatsServer, type NatsServer } from '../../engine/servers/nats-server.ts';
 import { openJetStream, type JetStreamBus } from '../../engine/sources/jetstream-source.ts';
 import type { Message } from '../channel.ts';
 import { warning } from '../test-fixtures.ts';

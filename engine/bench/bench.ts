@@ -9,7 +9,7 @@ import { bufferTime, concatMap, filter, lastValueFrom, takeWhile, tap } from 'rx
 import type { Source } from '../bus.ts';
 import { decodeObservation } from '../codec.ts';
 import { Evaluator } from '../evaluator.ts';
-import { startNatsServer } from '../nats/nats-server.ts';
+import { startNatsServer } from '../servers/nats-server.ts';
 import { observationSubject, type Observation } from '../observation.ts';
 import { startEngine, type BatchReport, type EngineOptions } from '../pipeline.ts';
 import { busSink } from '../sinks/bus-sink.ts';
@@ -70,6 +70,8 @@ const nullStore: Store = {
   commit: () => Promise.resolve(),
   range: () => Promise.resolve([]),
   scan: () => ({ [Symbol.asyncIterator]: async function* () {} }),
+  latest: () => Promise.resolve(new Map()),
+  aggregate: () => Promise.resolve([]),
   warnings: () => Promise.resolve([]),
   deadLetters: () => Promise.resolve([]),
   audit: () => Promise.resolve([]),

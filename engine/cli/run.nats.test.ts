@@ -16,7 +16,7 @@ import { ZoneIndex } from '../../stations/zone-index.ts';
 import { parseZones } from '../../stations/zones.ts';
 import { encodeObservation } from '../codec.ts';
 import { Evaluator } from '../evaluator.ts';
-import { startNatsServer, type NatsServer } from '../nats/nats-server.ts';
+import { startNatsServer, type NatsServer } from '../servers/nats-server.ts';
 import { observationSubject, seriesKey } from '../observation.ts';
 import { openJetStream, type JetStreamBus } from '../sources/jetstream-source.ts';
 import { openDuckDbStore } from '../store/duckdb-store.ts';

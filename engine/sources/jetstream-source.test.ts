@@ -6,7 +6,7 @@ import { AckPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { firstValueFrom, take, toArray, type Observable } from 'rxjs';
 import type { Inbound } from '../bus.ts';
 import { encodeObservation } from '../codec.ts';
-import { startNatsServer, type NatsServer } from '../nats/nats-server.ts';
+import { startNatsServer, type NatsServer } from '../servers/nats-server.ts';
 import { openJetStream, type JetStreamBus } from './jetstream-source.ts';
 
 const SUBJECT = 'obs.hydrology.S1.stage';

@@ -14,7 +14,7 @@ import { VesselIngest } from '../../stations/vessel-ingest.ts';
 import { parseFleet } from '../../stations/vessels.ts';
 import type { Publisher } from '../bus.ts';
 import { decodeObservation } from '../codec.ts';
-import { startNatsServer, type NatsServer } from '../nats/nats-server.ts';
+import { startNatsServer, type NatsServer } from '../servers/nats-server.ts';
 import type { Observation } from '../observation.ts';
 import { DLQ_SUBJECT } from '../pipeline.ts';
 import type { DeadLetter } from '../store/store.ts';

@@ -9,7 +9,7 @@ import {
 import { seriesKey, type Observation, type Quality } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
 import type { Delivery, DeliveryQuery } from '../delivery.ts';
-import type { AlertingBatch, AuditEntry, EpisodeRow, CommitBatch, DeadLetter, StateRow, Store, WarningQuery, Restored } from './store.ts';
+import type { AlertingBatch, AuditEntry, Bucket, EpisodeRow, CommitBatch, DeadLetter, StateRow, Store, WarningQuery, Restored } from './store.ts';
 
 // "at" and "by" are quoted everywhere: DuckDB keywords (AT TIME ZONE, ORDER BY).
 // No key on observations: the checkpoint already prevents doubles, and an index would slow appends.
@@ -54,7 +54,7 @@ function serial(): <T>(task: () => Promise<T>) => Promise<T> {
 }
 
 type Row = Record<string, unknown>;
-const rows = async (db: DuckDBConnection, sql: string, values: (string | DuckDBTimestampValue)[] = []): Promise<Row[]> =>
+const rows = async (db: DuckDBConnection, sql: string, values: (string | bigint | DuckDBTimestampValue)[] = []): Promise<Row[]> =>
   (await db.runAndReadAll(sql, values)).getRowObjectsJS();
 
 // One statement per table per commit: each column bound as a list and unnested back into rows.
@@ -274,6 +274,34 @@ export async function openDuckDbStore(path: string): Promise<Store> {
         }
       },
     }),
+
+    latest: (series) =>
+      read(async () => {
+        if (series.length === 0) return new Map<string, Observation>();
+        const values: unknown[] = [];
+        const found = await rows(
+          reader,
+          `SELECT series, domain, station, metric, ${ms('ts')} AS ts, value, lon, lat, speed, course, unit, quality, source
+           FROM observations WHERE ${oneOf('series', series, values)} QUALIFY row_number() OVER (PARTITION BY series ORDER BY ts DESC, rowid DESC) = 1`,
+          values as string[],
+        );
+        return new Map(found.map((r) => [r.series as string, toObservation(r)]));
+      }),
+
+    aggregate: (series, from, to, everyMs) =>
+      read(async () => {
+        // Integer microseconds, so bucket boundaries are exact multiples of the width since the epoch.
+        const width = BigInt(Math.round(everyMs * 1000));
+        const found = await rows(
+          reader,
+          `SELECT (epoch_us(ts) // $4) * $4 / 1000 AS start, count(*) AS count, min(value) AS min, max(value) AS max,
+                  avg(value) AS mean, sum(value) AS sum, arg_max(value, ts) AS last
+           FROM observations WHERE series = $1 AND ts >= $2 AND ts < $3 AND value IS NOT NULL AND quality IN ('reliable', 'doubtful')
+           GROUP BY 1 ORDER BY 1`,
+          [series, bound(from), bound(to), width],
+        );
+        return found.map((r): Bucket => ({ start: Number(r.start), count: Number(r.count), min: r.min as number, max: r.max as number, mean: r.mean as number, sum: r.sum as number, last: r.last as number }));
+      }),
 
     warnings: (query: WarningQuery = {}) =>
       read(async () => {

@@ -1,4 +1,5 @@
-// The store port. The embedded DuckDB adapter implements it; InfluxDB and QuestDB adapters follow.
+// The store port: what the engine, the backtest, dissemination and the HTTP API read and write.
+// Adapters: embedded DuckDB (the default), InfluxDB, QuestDB; all pass store-conformance.ts.
 import type { Delivery, DeliveryQuery } from '../delivery.ts';
 import type { Observation } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
@@ -75,6 +76,19 @@ export interface AlertingBatch {
   audit?: AuditEntry[];
 }
 
+/** Usable readings (reliable or doubtful, with a value) of one series in one time bucket. */
+export interface Bucket {
+  /** Bucket start, epoch ms: a whole multiple of the bucket width since the epoch. */
+  start: number;
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  sum: number;
+  /** The value of the bucket's newest reading. */
+  last: number;
+}
+
 export interface Store {
   /** Write one batch atomically where the store can (observations, events, dead letters, checkpoint). */
   commit(batch: CommitBatch): Promise<void>;
@@ -86,6 +100,10 @@ export interface Store {
    * backtest replays.
    */
   scan(from: number, to: number): AsyncIterable<Observation[]>;
+  /** The newest reading (by event time, any quality) of each series asked for that has one. */
+  latest(series: readonly string[]): Promise<Map<string, Observation>>;
+  /** Buckets of `everyMs` over one series' usable readings with from <= ts < to; empty buckets left out. */
+  aggregate(series: string, from: number, to: number, everyMs: number): Promise<Bucket[]>;
   warnings(query?: WarningQuery): Promise<WarningEvent[]>;
   deadLetters(): Promise<DeadLetter[]>;
   /** The audit trail, oldest first, optionally of one action. */

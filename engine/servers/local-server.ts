@@ -1,4 +1,6 @@
-// A throwaway nats-server on a free loopback port, for tests and the benchmark.
+// A throwaway server process on a free loopback port with a temporary directory, for tests and the
+// benchmark: Debian's nats-server, influxd. Stopped (and its directory removed) by `stop`, and
+// killed by a watchdog if this process dies first.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -6,21 +8,13 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-export interface NatsServer {
-  url: string;
-  port: number;
-  /** JetStream store directory (a temp dir, removed by `stop`). */
-  storeDir: string;
-  stop(): Promise<void>;
-}
+const READY_TIMEOUT_MS = 15_000;
 
-const READY_TIMEOUT_MS = 10_000;
-
-/** The nats-server binary: on PATH, else Debian's /usr/sbin (not on a normal user's PATH). */
-export function findNatsServer(): string {
+/** A binary on PATH, else in the sbin directories Debian installs daemons to (not on a user's PATH). */
+export function findBinary(name: string, apt: string): string {
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/sbin', '/usr/local/sbin'];
   for (const dir of dirs) {
-    const file = join(dir, 'nats-server');
+    const file = join(dir, name);
     try {
       accessSync(file, constants.X_OK);
       return file;
@@ -28,11 +22,11 @@ export function findNatsServer(): string {
       // not here; keep looking
     }
   }
-  throw new Error('nats-server not found on PATH or in /usr/sbin: install it with `apt-get install nats-server`');
+  throw new Error(`${name} not found on PATH or in /usr/sbin: install it with \`apt-get install ${apt}\``);
 }
 
 /** A port the OS just handed out, so nothing else is listening on it. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -44,7 +38,8 @@ function freePort(): Promise<number> {
   });
 }
 
-function canConnect(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on the loopback port. */
+export function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = createConnection({ host: '127.0.0.1', port });
     sock.once('connect', () => {
@@ -60,20 +55,30 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startNatsServer(opts: { jetstream?: boolean } = {}): Promise<NatsServer> {
-  const bin = findNatsServer();
-  const port = await freePort();
-  const storeDir = await mkdtemp(join(tmpdir(), 'seed-nats-'));
-  const args = ['-a', '127.0.0.1', '-p', String(port)];
-  if (opts.jetstream ?? true) args.push('-js', '-sd', storeDir);
+export interface LocalServer {
+  /** The temporary directory the server keeps its data in (removed by `stop`). */
+  dir: string;
+  stop: () => Promise<void>;
+}
 
+export interface ServerSpec {
+  bin: string;
+  /** Its arguments, given the temporary directory (the config file or data directory goes in it). */
+  args(dir: string): string[] | Promise<string[]>;
+  /** Polled until true: the server is ready for requests. */
+  ready(): Promise<boolean>;
+}
+
+export async function startLocalServer(spec: ServerSpec): Promise<LocalServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'seed-server-'));
+  const args = await spec.args(dir);
   // A shell watchdog kills the server when our end of its stdin closes, which happens however this
   // process ends (even SIGKILL), so a crashed test run leaves no server behind. It exits with the server.
   const watchdog = 'exec 3<&0; "$@" 3<&- </dev/null & pid=$!; (read _ <&3; kill $pid 2>/dev/null) & wait $pid';
-  const child = spawn('/bin/sh', ['-c', watchdog, 'sh', bin, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', watchdog, 'sh', spec.bin, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer): void => {
-    output += chunk.toString();
+    output = (output + chunk.toString()).slice(-20_000);
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
@@ -85,21 +90,19 @@ export async function startNatsServer(opts: { jetstream?: boolean } = {}): Promi
       child.stdin?.end(); // the watchdog sends SIGTERM and waits for the server to exit
       await exited(child);
     }
-    await rm(storeDir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
   };
 
-  // Poll the port: "ready" means it accepts TCP connections, whatever the log format.
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     const dead = spawnError ?? (child.exitCode !== null ? new Error(`exited with code ${child.exitCode}`) : undefined);
     if (dead || Date.now() > deadline) {
       await stop();
-      const why = dead ? dead.message : `not accepting connections after ${READY_TIMEOUT_MS} ms`;
-      throw new Error(`nats-server ${args.join(' ')}: ${why}\n--- server output ---\n${output}`);
+      const why = dead ? dead.message : `not ready after ${READY_TIMEOUT_MS} ms`;
+      throw new Error(`${spec.bin} ${args.join(' ')}: ${why}\n--- server output ---\n${output}`);
     }
-    if (await canConnect(port)) break;
+    if (await spec.ready().catch(() => false)) break;
     await new Promise((r) => setTimeout(r, 25));
   }
-
-  return { url: `nats://127.0.0.1:${port}`, port, storeDir, stop };
+  return { dir, stop };
 }
