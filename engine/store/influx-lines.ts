@@ -1,0 +1,109 @@
+// What Seed writes to InfluxDB, as line protocol (built with the client library's Point, which does
+// the escaping). The layout, chosen so Grafana queries read plainly:
+//
+//   observation,domain=hydrology,station=H01,metric=stage value=4.2,quality="reliable",unit="m"[,lon=,lat=,speed=,course=][,source=""] <event time>
+//   warning,domain=,rule=,entity=,kind=issued[,tier=orange] id="",summary="",issued_at=<ms>,event="<JSON>" <event time>
+//   dead_letter subject="",reason="",payload="",at=<ms> <clock time>
+//   audit,action=mode value="",by="",reason="",at=<ms> <clock time>
+//   delivery,channel=sms,state=delivered key="",event="",episode="",at=<ms>,delivery="<JSON>" <clock time of the step>
+//   (state retention policy / bucket, at time 0, so a key's newest row replaces the older one)
+//   rule_state,key=<rule|entity> rule_hash="",state="<JSON>" 0
+//   checkpoint,consumer=engine seq=42 0
+//   episode,key=<rule|entity|issuedAt> state="<JSON>" 0
+//
+// Quality is a field, not a tag: it belongs to one reading, and a tag would split a series in four.
+// Timestamps are nanoseconds from the millisecond times (kept to the microsecond). Log rows at the
+// same microsecond are nudged apart by a nanosecond each, so they keep their order of arrival.
+import { Point } from '@influxdata/influxdb-client';
+import type { Delivery } from '../delivery.ts';
+import type { Observation } from '../observation.ts';
+import type { WarningEvent } from '../warning.ts';
+import type { AlertingBatch, AuditEntry, CommitBatch, DeadLetter } from './store.ts';
+
+/** Epoch ms (fractions to the microsecond) → epoch ns as line protocol wants it. */
+export const nanos = (ms: number): bigint => BigInt(Math.round(ms * 1000)) * 1000n;
+
+/** Nanosecond stamps for log rows: the row's time plus how many rows this store already stamped at that microsecond. */
+export class Stamps {
+  private readonly taken = new Map<bigint, bigint>();
+
+  next(ms: number): string {
+    const base = nanos(ms);
+    const n = this.taken.get(base) ?? 0n;
+    // Forget old microseconds now and then; only rows written close together can collide.
+    if (this.taken.size > 10_000) this.taken.clear();
+    this.taken.set(base, n + 1n);
+    return String(base + n);
+  }
+}
+
+const line = (p: Point): string => p.toLineProtocol()!;
+
+export function observationLine(o: Observation): string {
+  const p = new Point('observation').tag('domain', o.domain).tag('station', o.station).tag('metric', o.metric).stringField('quality', o.quality);
+  if (o.value !== undefined) p.floatField('value', o.value);
+  if (o.position) {
+    p.floatField('lon', o.position.lon).floatField('lat', o.position.lat);
+    if (o.position.speed !== undefined) p.floatField('speed', o.position.speed);
+    if (o.position.course !== undefined) p.floatField('course', o.position.course);
+  }
+  if (o.unit !== undefined) p.stringField('unit', o.unit);
+  if (o.source !== undefined) p.stringField('source', o.source);
+  return line(p.timestamp(String(nanos(o.ts))));
+}
+
+function warningLine(e: WarningEvent, stamps: Stamps): string {
+  const p = new Point('warning').tag('domain', e.domain).tag('rule', e.rule.id).tag('entity', e.entity).tag('kind', e.kind);
+  if (e.tier) p.tag('tier', e.tier);
+  p.stringField('id', e.id).stringField('summary', e.summary).floatField('issued_at', e.issuedAt).stringField('event', JSON.stringify(e));
+  return line(p.timestamp(stamps.next(e.at)));
+}
+
+const deadLetterLine = (d: DeadLetter, stamps: Stamps): string =>
+  line(new Point('dead_letter').stringField('subject', d.subject).stringField('reason', d.reason).stringField('payload', d.payload).floatField('at', d.at).timestamp(stamps.next(d.at)));
+
+const auditLine = (a: AuditEntry, stamps: Stamps): string =>
+  line(new Point('audit').tag('action', a.action).stringField('value', a.value).stringField('by', a.by).stringField('reason', a.reason).floatField('at', a.at).timestamp(stamps.next(a.at)));
+
+function deliveryLine(d: Delivery, stamps: Stamps): string {
+  // The step's clock time, so Grafana shows when a delivery reached each state.
+  const at = d.history.at(-1)?.at ?? d.nextAt;
+  const p = new Point('delivery').tag('channel', d.channel).tag('state', d.state);
+  p.stringField('key', d.key).stringField('event', d.event).stringField('episode', d.episode).floatField('at', at).stringField('delivery', JSON.stringify(d));
+  return line(p.timestamp(stamps.next(at)));
+}
+
+const stateLine = (measurement: string, keyTag: string, key: string, fields: Record<string, string>): string => {
+  const p = new Point(measurement).tag(keyTag, key);
+  for (const [name, value] of Object.entries(fields)) p.stringField(name, value);
+  return line(p.timestamp('0'));
+};
+
+/** Lines for the data and the state retention policies (or buckets); all serialised before anything is sent. */
+export interface Lines {
+  data: string[];
+  state: string[];
+}
+
+export function commitLines(batch: CommitBatch, stamps: Stamps): Lines {
+  const data: string[] = new Array<string>(batch.observations.length);
+  for (let i = 0; i < batch.observations.length; i++) data[i] = observationLine(batch.observations[i]!);
+  for (const e of batch.events) data.push(warningLine(e, stamps));
+  for (const d of batch.deadLetters) data.push(deadLetterLine(d, stamps));
+  for (const a of batch.audit ?? []) data.push(auditLine(a, stamps));
+  const state: string[] = [];
+  const { checkpoint } = batch;
+  if (checkpoint) {
+    // Within one write the last line of a point wins, as the last state of a key must.
+    for (const s of checkpoint.states) state.push(stateLine('rule_state', 'key', s.key, { rule_hash: s.ruleHash, state: JSON.stringify(s.state) }));
+    state.push(line(new Point('checkpoint').tag('consumer', checkpoint.consumer).floatField('seq', checkpoint.seq).timestamp('0')));
+  }
+  return { data, state };
+}
+
+export function alertingLines(batch: AlertingBatch, stamps: Stamps): Lines {
+  const data = batch.deliveries.map((d) => deliveryLine(d, stamps));
+  for (const a of batch.audit ?? []) data.push(auditLine(a, stamps));
+  const state = (batch.episodes ?? []).map((e) => stateLine('episode', 'key', e.key, { state: JSON.stringify(e.state) }));
+  return { data, state };
+}
