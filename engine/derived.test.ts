@@ -91,7 +91,7 @@ test('areal rain: each gauge report counts at its weight, so window sums are the
   assert.deepEqual(ev.step(rain('R01', 60, 10)).derived, []);
   const v01 = derived.filter((o) => o.station === 'V01');
   assert.equal(v01.length, 24);
-  assert.ok(v01.every((o) => o.metric === 'areal_rain' && o.source === 'derived:areal' && o.unit === 'mm'));
+  assert.ok(v01.every((o) => o.metric === 'areal_rain' && /^derived:areal:R0[12]$/.test(o.source!) && o.unit === 'mm'));
   assert.equal(Math.round(v01.reduce((s, o) => s + o.value!, 0) * 1e6) / 1e6, 96);
   const first = (id: string, tier: string) => events.find((e) => e.entity === id && e.tier === tier);
   // V02 reaches 20 mm at minute 10 and 40 mm at minute 20; V01 8 mm a step: 24 at 15, 40 at 25.

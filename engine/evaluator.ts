@@ -392,6 +392,7 @@ export class Evaluator {
       if (last !== undefined) this.cold.add(key);
     }
     this.stale.set(key, stale);
+    if (last !== undefined && this.gateSpan(key) !== undefined) this.cold.add(key);
     const fences = this.fences.get(key) ?? [];
     for (const rule of this.index.fences.get(mk) ?? []) {
       if (fences.some((b) => b.rule.id === rule.id) || !appliesTo(rule.match, station)) continue;
@@ -412,14 +413,17 @@ export class Evaluator {
   /** Series whose windows need history read back from the store, and from when. */
   history(): { series: string; from: number; to: number }[] {
     return [...this.cold].map((series) => {
-      const to = this.lastTime(series) ?? 0;
-      const span = Math.max(...(this.series.get(series) ?? []).map((b) => b.span), (this.stale.get(series) ?? []).length ? STALE_LEARN_MS : 0);
-      return { series, from: to - span, to };
+      const last = this.lastTime(series) ?? 0;
+      const gate = this.gateSpan(series);
+      const span = Math.max(...(this.series.get(series) ?? []).map((b) => b.span), (this.stale.get(series) ?? []).length ? STALE_LEARN_MS : 0, gate ?? 0);
+      // A gated series reads on past its last usable reading: the gate saw the flagged ones too.
+      return { series, from: last - span, to: gate === undefined ? last : Infinity };
     });
   }
 
   /** Feed history read back from the store: windows and learned intervals fill, nothing is decided. */
   warm(obs: Observation): void {
+    if (!obs.position) this.warmGate(obs, seriesKey(obs));
     if (!isUsable(obs)) return;
     if (obs.position) {
       const key = seriesKey(obs);
@@ -449,11 +453,12 @@ export class Evaluator {
     this.cold.clear();
   }
 
-  private gate(obs: Observation, key: string): { obs: Observation; reasons?: string[] } {
+  /** The quality gate of a series, resolved for its station once; null when none applies. */
+  private qualityOf(key: string, domain: string, stationId: string, metric: string): { limits: Limits; state: QualityState } | null {
     let entry = this.quality.get(key);
     if (entry === undefined) {
-      const station = this.stationOf(obs.station, obs.domain);
-      const gate = (this.index.gates.get(metricKey(obs.domain, obs.metric)) ?? []).find((g) => appliesTo(g.match, station));
+      const station = this.stationOf(stationId, domain);
+      const gate = (this.index.gates.get(metricKey(domain, metric)) ?? []).find((g) => appliesTo(g.match, station));
       const p = station.params;
       entry = gate
         ? {
@@ -471,6 +476,32 @@ export class Evaluator {
         : null;
       this.quality.set(key, entry);
     }
+    return entry;
+  }
+
+  /**
+   * Replay a stored reading through its gate, so a flatline or a rate compares with what came
+   * before a restart. Stored flags are the gate's output: an unreliable reading the gate passes
+   * again was flagged by its source, and its source-flagged readings never moved the gate.
+   */
+  private warmGate(obs: Observation, key: string): void {
+    if (obs.value === undefined || obs.quality === 'missing') return;
+    const entry = this.qualityOf(key, obs.domain, obs.station, obs.metric);
+    if (!entry) return;
+    const checked = checkQuality(entry.limits, entry.state, { ts: obs.ts, value: obs.value }, obs.quality === 'unreliable' ? 'reliable' : obs.quality);
+    if (obs.quality !== 'unreliable' || checked.quality === 'unreliable') entry.state = checked.state;
+  }
+
+  /** History a series' gate needs: twice its flatline period before the last usable reading, and every reading since. */
+  private gateSpan(key: string): number | undefined {
+    const [domain, station, metric] = key.split('.') as [string, string, string];
+    const limits = this.qualityOf(key, domain, station, metric)?.limits;
+    if (!limits || (!limits.flatline && limits.rise === undefined && limits.fall === undefined)) return undefined;
+    return 2 * (limits.flatline?.forMs ?? 0);
+  }
+
+  private gate(obs: Observation, key: string): { obs: Observation; reasons?: string[] } {
+    const entry = this.qualityOf(key, obs.domain, obs.station, obs.metric);
     if (!entry || obs.value === undefined || !isUsable(obs)) return { obs };
     const checked = checkQuality(entry.limits, entry.state, { ts: obs.ts, value: obs.value }, obs.quality);
     entry.state = checked.state;
@@ -641,7 +672,8 @@ export class Evaluator {
         if (!params || (this.contributed.get(from) ?? -Infinity) >= obs.ts) continue;
         this.contributed.set(from, obs.ts);
         const role = fn.inputs[0]!;
-        this.emitDerived(rule, derive(fn, { [role]: { ts: obs.ts, value: obs.value! } }, params, { station, weight }), obs, station, key, out, touched);
+        // Each linked station's contribution is its own reading (two gauges may report at the same time), so its source names it.
+        this.emitDerived(rule, derive(fn, { [role]: { ts: obs.ts, value: obs.value! } }, params, { station, weight }), obs, station, key, out, touched, `derived:${d.function}:${obs.station}`);
       }
       return;
     }
@@ -670,7 +702,7 @@ export class Evaluator {
     return params;
   }
 
-  private emitDerived(rule: SeriesRule, reading: Reading | undefined, obs: Observation, station: Station, key: string, out: StepResult, touched: Set<string>): void {
+  private emitDerived(rule: SeriesRule, reading: Reading | undefined, obs: Observation, station: Station, key: string, out: StepResult, touched: Set<string>, source = `derived:${rule.derive!.function}`): void {
     if (!reading) return;
     const derived: Observation = {
       domain: obs.domain,
@@ -679,7 +711,7 @@ export class Evaluator {
       ts: reading.ts,
       value: reading.value,
       quality: obs.quality,
-      source: `derived:${rule.derive!.function}`,
+      source,
       ...(obs.unit && { unit: obs.unit }),
     };
     out.derived.push(derived);
@@ -879,8 +911,10 @@ export class Evaluator {
   tick(now: number): WarningEvent[] {
     const events: WarningEvent[] = [];
     const touched = new Set<string>();
-    for (const list of this.stale.values()) {
-      for (const b of list) {
+    // In series order, not binding order: after a restart series are bound in another order, and
+    // simultaneous silences must come out the same.
+    for (const key of [...this.stale.keys()].sort()) {
+      for (const b of this.stale.get(key)!) {
         const s = b.silent(now, this.mode);
         if (tierRank(s.tier) <= tierRank(b.state.life.tier)) continue;
         this.advance(b, s.tier, s.at, events, touched, () => ({ evidence: { metric: b.rule.match.metric, condition: s.condition, readings: b.last ? [b.last] : [] }, unit: '', label: 'last reading' }));

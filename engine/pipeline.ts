@@ -72,11 +72,13 @@ export interface EngineControl {
   /** Swap in a validated rule book; rules with the same id and hash keep their state. */
   reload(book: RuleBook, by: string, reason: string): Promise<BatchReport>;
   setMode(mode: Mode, by: string, reason: string): Promise<BatchReport>;
+  /** Read the clock now, between batches: a replay that steps its own clock ticks when it has stepped. */
+  tick(): Promise<BatchReport>;
 }
 
 type Step =
   | { kind: 'batch'; batch: Inbound[] }
-  | { kind: 'tick' }
+  | { kind: 'tick'; done?: (r: BatchReport) => void }
   | { kind: 'reload'; book: RuleBook; by: string; reason: string; done: (r: BatchReport) => void }
   | { kind: 'mode'; mode: Mode; by: string; reason: string; done: (r: BatchReport) => void };
 
@@ -146,7 +148,7 @@ class Engine {
     await store.commit({ observations, events: report.events, deadLetters: report.deadLetters, audit, checkpoint: { consumer: this.consumer, seq: this.seq, states: this.evaluator.takeDirty() } });
     last?.ack();
     if (last?.seq !== undefined) report.seq = last.seq;
-    if ('done' in step) step.done(report);
+    if ('done' in step) step.done?.(report);
     return report;
   }
 
@@ -220,6 +222,7 @@ export async function startEngine(
   const control: EngineControl = {
     reload: (book, by, reason) => new Promise((done) => actions.next({ kind: 'reload', book, by, reason, done })),
     setMode: (mode, by, reason) => new Promise((done) => actions.next({ kind: 'mode', mode, by, reason, done })),
+    tick: () => new Promise((done) => actions.next({ kind: 'tick', done })),
   };
   return { reports, evaluator, control };
 }

@@ -1,7 +1,7 @@
 // What Seed writes to InfluxDB, as line protocol (built with the client library's Point, which does
 // the escaping). The layout, chosen so Grafana queries read plainly:
 //
-//   observation,domain=hydrology,station=H01,metric=stage value=4.2,quality="reliable",unit="m"[,lon=,lat=,speed=,course=][,source=""] <event time>
+//   observation,domain=hydrology,station=H01,metric=stage[,source=ais] value=4.2,quality="reliable",unit="m"[,lon=,lat=,speed=,course=] <event time>
 //   warning,domain=,rule=,entity=,kind=issued[,tier=orange] id="",summary="",issued_at=<ms>,event="<JSON>" <event time>
 //   dead_letter subject="",reason="",payload="",at=<ms> <clock time>
 //   audit,action=mode value="",by="",reason="",at=<ms> <clock time>
@@ -12,6 +12,8 @@
 //   episode,key=<rule|entity|issuedAt> state="<JSON>" 0
 //
 // Quality is a field, not a tag: it belongs to one reading, and a tag would split a series in four.
+// Source is a tag: two readings of one series at one time from two sources (AIS and Beidou, two
+// gauges' shares of a village's areal rain) are two points, as in the other stores, not one.
 // Timestamps are nanoseconds from the millisecond times (kept to the microsecond). Log rows at the
 // same microsecond are nudged apart by a nanosecond each, so they keep their order of arrival.
 import { Point } from '@influxdata/influxdb-client';
@@ -48,7 +50,7 @@ export function observationLine(o: Observation): string {
     if (o.position.course !== undefined) p.floatField('course', o.position.course);
   }
   if (o.unit !== undefined) p.stringField('unit', o.unit);
-  if (o.source !== undefined) p.stringField('source', o.source);
+  if (o.source !== undefined) p.tag('source', o.source);
   return line(p.timestamp(String(nanos(o.ts))));
 }
 

@@ -57,6 +57,16 @@ export function storeConformance(name: string, fresh: FreshStore): void {
       await store.close();
     });
 
+    void it('two readings of one series at one time from two sources are both kept', async () => {
+      const store = await empty();
+      const ais = { ...fix, source: 'ais' };
+      const beidou = { ...fix, position: { lon: 121.5, lat: 31.24 }, source: 'beidou' };
+      await store.commit(batch({ observations: [ais, beidou] }));
+      const got = await store.range('marine.MMSI413000001.fix', T0, T0 + 60_000);
+      assert.deepEqual(got.sort((a, b) => (a.source! < b.source! ? -1 : 1)), [ais, beidou]);
+      await store.close();
+    });
+
     void it('range is from-inclusive, to-exclusive, one series, in time order, open-ended with ±Infinity', async () => {
       const store = await empty();
       await store.commit(batch({ observations: [reading('S1', T0 + 3000, 3), reading('S1', T0 + 1000, 1), reading('S2', T0 + 1500, 9)] }));
