@@ -10,6 +10,7 @@ import { seriesKey, type Observation, type Quality } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
 import type { Delivery, DeliveryQuery } from '../delivery.ts';
 import type { AlertingBatch, AuditEntry, Bucket, EpisodeRow, CommitBatch, DeadLetter, StateRow, Store, WarningQuery, Restored } from './store.ts';
+import { serial } from './serial.ts';
 
 // "at" and "by" are quoted everywhere: DuckDB keywords (AT TIME ZONE, ORDER BY).
 // No key on observations: the checkpoint already prevents doubles, and an index would slow appends.
@@ -42,16 +43,6 @@ const ms = (column: string): string => `epoch_us(${column}) / 1000`;
 /** A query bound; ±Infinity means open-ended. */
 const bound = (ms: number): DuckDBTimestampValue =>
   Math.abs(ms) === Infinity ? (ms > 0 ? DuckDBTimestampValue.PosInf : DuckDBTimestampValue.NegInf) : timestamp(ms);
-
-/** Runs tasks one at a time in call order; a failure rejects only its own caller. */
-function serial(): <T>(task: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (task) => {
-    const run = tail.then(task);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
 
 type Row = Record<string, unknown>;
 const rows = async (db: DuckDBConnection, sql: string, values: (string | bigint | DuckDBTimestampValue)[] = []): Promise<Row[]> =>
@@ -137,7 +128,16 @@ async function transaction(db: DuckDBConnection, work: () => Promise<void>): Pro
   }
 }
 
-export async function openDuckDbStore(path: string): Promise<Store> {
+export interface DuckDbOptions {
+  /** Delete raw observations and dead letters older than this many days (warnings and deliveries are records, kept). */
+  retentionDays?: number;
+  /** The clock retention counts from; default Date.now. */
+  clock?: () => number;
+}
+
+const PRUNE_EVERY_MS = 3_600_000;
+
+export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): Promise<Store> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const instance = await DuckDBInstance.create(path);
   const writer = await instance.connect();
@@ -226,8 +226,23 @@ export async function openDuckDbStore(path: string): Promise<Store> {
       if (batch.audit?.length) await insertAudit(writer, batch.audit);
     });
 
+  // Retention runs at open and then at most hourly, after a commit, in the writer's turn.
+  const { retentionDays, clock = Date.now } = opts;
+  let prunedAt = -Infinity;
+  const prune = async (): Promise<void> => {
+    if (retentionDays === undefined || clock() - prunedAt < PRUNE_EVERY_MS) return;
+    prunedAt = clock();
+    const cutoff = timestamp(prunedAt - retentionDays * 86_400_000);
+    await writer.run('DELETE FROM observations WHERE ts < $1', [cutoff]);
+    await writer.run('DELETE FROM dead_letters WHERE "at" < $1', [cutoff]);
+  };
+  await prune();
+
   return {
-    commit: (batch) => write(() => commitNow(batch)),
+    commit: (batch) => write(async () => {
+      await commitNow(batch);
+      await prune();
+    }),
 
     range: (series, from, to) =>
       read(async () =>

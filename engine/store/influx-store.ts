@@ -12,6 +12,7 @@ import type { WarningEvent } from '../warning.ts';
 import { alertingLines, commitLines, Stamps, type Lines } from './influx-lines.ts';
 import { anyOf, duration, ident, literal, OBSERVATION_COLUMNS, rowsOf, seriesWhere, timeRange, USABLE, where, type QueryResponse, type Row } from './influxql.ts';
 import type { AuditEntry, Bucket, DeadLetter, EpisodeRow, Restored, StateRow, Store, WarningQuery } from './store.ts';
+import { byKey, serial } from './serial.ts';
 
 export interface InfluxRetention {
   /** Keep raw observations, warnings and logs this many days (the data retention policy's duration). */
@@ -41,16 +42,6 @@ export type InfluxOptions = { url: string; timeoutMs?: number } & (
       token?: string;
     }
 );
-
-/** Runs tasks one at a time in call order; a failure rejects only its own caller. */
-function serial(): <T>(task: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (task) => {
-    const run = tail.then(task);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
 
 const CHUNK_ROWS = 10_000;
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -184,7 +175,7 @@ export async function openInfluxStore(opts: InfluxOptions): Promise<Store> {
     latest: (series) =>
       read(async () => {
         if (series.length === 0) return new Map<string, Observation>();
-        // Fields only: the series' names come back as the group's tags.
+        // The series' names come back as the group's tags.
         const q = `SELECT value, lon, lat, speed, course, quality, unit, source FROM observation WHERE (${series.map(seriesWhere).join(' OR ')}) GROUP BY domain, station, metric ORDER BY time DESC LIMIT 1`;
         const found = (await all(q)).map((r) => toObservation(r, r as never));
         return new Map(found.map((o) => [`${o.domain}.${o.station}.${o.metric}`, o]));
@@ -252,7 +243,7 @@ export async function openInfluxStore(opts: InfluxOptions): Promise<Store> {
       read(async () =>
         (await all('SELECT "key", state FROM episode', true))
           .map((r): EpisodeRow => ({ key: r.key as string, state: JSON.parse(r.state as string) }))
-          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+          .sort(byKey),
       ),
 
     loadCheckpoint: (consumer) =>
@@ -261,7 +252,7 @@ export async function openInfluxStore(opts: InfluxOptions): Promise<Store> {
         if (!found) return undefined;
         const states = (await all('SELECT "key", rule_hash, state FROM rule_state', true))
           .map((r): StateRow => ({ key: r.key as string, ruleHash: r.rule_hash as string, state: JSON.parse(r.state as string) }))
-          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+          .sort(byKey);
         const last = await all(`SELECT last(quality) FROM observation WHERE ${USABLE} GROUP BY domain, station, metric`);
         const lastTimes = new Map(last.map((r) => [`${r.domain as string}.${r.station as string}.${r.metric as string}`, msOf(r.time)]));
         return { consumer, seq: found.seq as number, states, lastTimes };
