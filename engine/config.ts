@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_BREAKS } from '../stations/fire/danger-level.ts';
+import { parseDuration } from './duration.ts';
 import { YamlFile, type LocatedError } from './yaml-file.ts';
 
 const url = z.url();
@@ -32,10 +33,48 @@ const alerting = z.strictObject({
   cap: z.strictObject({ sender: z.string().regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &'), sender_name: z.string(), agency: z.string().regex(/^\d{3}$/, 'three digits') }).optional(),
 });
 
+const days = z.number().positive();
+const every = z.string().refine((t) => (parseDuration(t) ?? 0) >= 1000, 'must be a duration of at least 1s, e.g. "1h"');
+/** Where observations, warnings and deliveries are kept; secrets come from environment variables, named here. */
+const store = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('duckdb').default('duckdb'),
+    path: z.string().default('.seed/seed.duckdb'),
+    /** Delete raw observations and dead letters older than this many days. */
+    retention_days: days.optional(),
+  }),
+  // InfluxDB 1.x over its v1 API, or 2.x/3.x/1.8+ over the v2 API.
+  z.discriminatedUnion('api', [
+    z.strictObject({
+      kind: z.literal('influxdb'),
+      url,
+      api: z.literal('v1'),
+      database: z.string().min(1),
+      retention_policy: z.string().optional(),
+      state_retention_policy: z.string().optional(),
+      username: z.string().optional(),
+      password_env: env.optional(),
+      retention: z.strictObject({ raw_days: days.optional(), downsample: z.strictObject({ every, keep_days: days.optional() }).optional() }).optional(),
+    }),
+    z.strictObject({ kind: z.literal('influxdb'), url, api: z.literal('v2'), org: z.string().min(1), bucket: z.string().min(1), state_bucket: z.string().optional(), token_env: env.optional() }),
+  ]),
+  z.strictObject({
+    kind: z.literal('questdb'),
+    /** InfluxDB line protocol over HTTP, e.g. http://127.0.0.1:9000. */
+    http: url,
+    /** The PostgreSQL wire endpoint, e.g. postgres://admin@127.0.0.1:8812/qdb. */
+    pg: z.string().regex(/^postgres(ql)?:\/\//, 'must be postgres://user@host:port/database'),
+    username: z.string().optional(),
+    password_env: env.optional(),
+    ttl_days: days.optional(),
+  }),
+]);
+export type StoreSpec = z.output<typeof store>;
+
 const schema = z.strictObject({
   rules: z.string().default('rules/packs'),
   stations: z.string(),
-  store: z.strictObject({ kind: z.literal('duckdb').default('duckdb'), path: z.string().default('.seed/seed.duckdb') }).prefault({}),
+  store: store.prefault({}),
   source: z.strictObject({
     kind: z.literal('nats'),
     url: z.string().default('nats://127.0.0.1:4222'),
@@ -89,7 +128,7 @@ export function loadConfig(path: string): { config?: Config; errors: LocatedErro
       ...(value.zones && { zones: at(value.zones) }),
       ...(value.fleet && { fleet: at(value.fleet) }),
       feeds: { ...value.feeds, ais: value.feeds.ais.map((f) => ('file' in f ? { file: at(f.file) } : f)) },
-      store: { ...value.store, path: at(value.store.path) },
+      store: value.store.kind === 'duckdb' ? { ...value.store, path: at(value.store.path) } : value.store,
       sinks: { ...value.sinks, ...(value.sinks.jsonl && { jsonl: at(value.sinks.jsonl) }) },
       ...(value.alerting && {
         alerting: { ...value.alerting, contacts: at(value.alerting.contacts), routes: at(value.alerting.routes), ...(value.alerting.templates && { templates: at(value.alerting.templates) }) },

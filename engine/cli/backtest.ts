@@ -9,7 +9,7 @@ import { backtest, type BacktestResult, type ReferenceEvent } from '../backtest.
 import { formatTable } from '../bench/table.ts';
 import { loadConfig } from '../config.ts';
 import { formatDuration } from '../duration.ts';
-import { openDuckDbStore } from '../store/duckdb-store.ts';
+import { openStore } from '../store/open-store.ts';
 import { TIERS } from '../tiers.ts';
 import { formatShort } from '../time.ts';
 import { formatError, YamlFile, type LocatedError } from '../yaml-file.ts';
@@ -79,7 +79,7 @@ export async function backtestCommand(args: { config: string; rules?: string; fr
     out('--mode must be normal or emergency');
     return 2;
   }
-  const store = await openDuckDbStore(config.store.path);
+  const store = await openStore(config.store);
   try {
     const started = performance.now();
     const result = await backtest(store, rules, registry.stations, { from, to, references: refs.references, ...(args.mode && { mode: args.mode }) });

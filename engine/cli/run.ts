@@ -18,10 +18,11 @@ import { jsonlSink } from '../sinks/jsonl-sink.ts';
 import type { WarningSink } from '../sinks/sink.ts';
 import { openJetStream, type JetStreamBus } from '../sources/jetstream-source.ts';
 import { fileLines, ingestFeed, natsLines, tcpLines, udpLines, type FeedLine } from '../sources/vessel-feed.ts';
-import { openDuckDbStore } from '../store/duckdb-store.ts';
+import { describeStore, openStore } from '../store/open-store.ts';
 import { CONTROL_SUBJECTS } from '../control.ts';
 import { startHttpApi } from '../http-api.ts';
 import { serveControl } from '../nats/nats-control.ts';
+import { seriesHandlers } from '../series-control.ts';
 import { watchRules } from '../rules-watcher.ts';
 import { formatError } from '../yaml-file.ts';
 
@@ -37,7 +38,7 @@ export async function runFromConfig(path: string, print: (line: string) => void)
     return 1;
   }
   const stations = new Map([...registry.stations, ...(fleet?.stations ?? [])]);
-  const store = await openDuckDbStore(config.store.path);
+  const store = await openStore(config.store);
   const bus = await openJetStream(config.source.url);
   await bus.ensureStreams();
   const sinks: WarningSink[] = [busSink(bus.publisher)];
@@ -66,7 +67,7 @@ export async function runFromConfig(path: string, print: (line: string) => void)
     samplers: [...(fleet ? [new OnlineRate(fleet)] : []), new FireIndex(stations.values(), { breaks: config.fire.breaks, utcOffsetMinutes: config.fire.utc_offset_minutes })],
   });
   const feeds = startFeeds(config.feeds, fleet, bus, print);
-  const handlers = alerting ? alertingHandlers(alerting.alerting) : [];
+  const handlers = [...seriesHandlers(store), ...(alerting ? alertingHandlers(alerting.alerting) : [])];
   serveControl(bus.nc, { evaluator, control }, handlers);
   let httpUrl = '';
   const documents = alerting?.cap ? [alerting.cap.documents(() => httpUrl)] : [];
@@ -86,7 +87,7 @@ export async function runFromConfig(path: string, print: (line: string) => void)
         },
       })
     : () => undefined;
-  print(`seed: ${rules.rules.length} rules, ${registry.stations.size} stations, ${fleet?.vessels.size ?? 0} vessels, ${zones.zones.length} zones, ${feeds.length} feeds, mode ${evaluator.currentMode}, store ${config.store.path}, NATS ${config.source.url}${http ? `, HTTP ${http.url}` : ''}`);
+  print(`seed: ${rules.rules.length} rules, ${registry.stations.size} stations, ${fleet?.vessels.size ?? 0} vessels, ${zones.zones.length} zones, ${feeds.length} feeds, mode ${evaluator.currentMode}, store ${describeStore(config.store)}, NATS ${config.source.url}${http ? `, HTTP ${http.url}` : ''}`);
   let processed = 0;
   let deadLettered = 0;
   const code = await new Promise<number>((done) => {

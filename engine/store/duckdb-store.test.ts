@@ -2,7 +2,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Observation } from '../observation.ts';
+import type { WarningEvent } from '../warning.ts';
 import { openDuckDbStore } from './duckdb-store.ts';
 import { storeConformance } from './store-conformance.ts';
 
@@ -16,4 +19,25 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 storeConformance('duckdb', () => {
   const file = path.join(dir, `store-${++files}.duckdb`);
   return Promise.resolve({ open: () => openDuckDbStore(file) });
+});
+
+void test('retention: readings and dead letters older than the days asked are deleted at open and hourly; warnings stay', async () => {
+  const DAY = 86_400_000;
+  let now = Date.UTC(2026, 0, 31);
+  const file = path.join(dir, 'retention.duckdb');
+  const reading = (ts: number): Observation => ({ domain: 'hydro', station: 'S1', metric: 'level', ts, value: 1, quality: 'reliable' });
+  const warning = { id: 'w1', kind: 'issued', rule: { id: 'r', title: 'r', hash: 'h' }, domain: 'hydro', entity: 'S1', station: { id: 'S1', name: 'S1', lon: 0, lat: 0 }, tier: 'blue', previousTier: null, at: now - 40 * DAY, issuedAt: now - 40 * DAY, summary: 's', evidence: { metric: 'level', condition: 'c', readings: [] } } as unknown as WarningEvent;
+  let store = await openDuckDbStore(file);
+  await store.commit({ observations: [reading(now - 40 * DAY), reading(now - 20 * DAY), reading(now - DAY)], events: [warning], deadLetters: [{ subject: 's', reason: 'r', payload: 'p', at: now - 40 * DAY }] });
+  await store.close();
+
+  store = await openDuckDbStore(file, { retentionDays: 30, clock: () => now });
+  const kept = async (): Promise<number[]> => (await store.range('hydro.S1.level', -Infinity, Infinity)).map((o) => (now - o.ts) / DAY);
+  assert.deepEqual(await kept(), [20, 1]);
+  assert.deepEqual(await store.deadLetters(), []);
+  assert.equal((await store.warnings()).length, 1);
+  now += 15 * DAY; // the 20-day-old reading is now 35 days old: gone after the next commit
+  await store.commit({ observations: [reading(now)], events: [], deadLetters: [] });
+  assert.deepEqual(await kept(), [16, 0]);
+  await store.close();
 });
