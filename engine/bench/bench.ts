@@ -24,6 +24,10 @@ import { benchBacktest } from './backtest-bench.ts';
 import { benchGeofence, VESSELS, ZONES } from './geofence-bench.ts';
 import { benchOutbox, OUTBOX_DELIVERIES } from './outbox-bench.ts';
 import { formatTable, percentile } from './table.ts';
+import { benchEncode, benchStore, latencyCell, STORE_POINTS } from './store-bench.ts';
+import { startInfluxd } from '../servers/influxd-server.ts';
+import { openInfluxStore } from '../store/influx-store.ts';
+import { openQuestDbStore } from '../store/questdb-store.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -225,6 +229,31 @@ async function main(): Promise<void> {
         ['outbox: stored before and after each attempt (DuckDB)', OUTBOX_DELIVERIES, outboxDuck / 1000, dps(outboxDuck), dps(outboxDuck) / dps(outboxBare)],
       ]),
     );
+    console.log('');
+    const influxd = await startInfluxd();
+    const stores: [string, () => Promise<Store>][] = [
+      ['DuckDB (embedded file)', () => openDuckDbStore(join(dir, 'stores.duckdb'))],
+      ['InfluxDB 1.x (Debian influxd, v1 API)', () => openInfluxStore({ url: influxd.url, api: 'v1', database: 'bench' })],
+    ];
+    if (process.env.QUESTDB_URL) stores.push(['QuestDB (QUESTDB_URL)', () => openQuestDbStore({ httpUrl: process.env.QUESTDB_URL!, pgUrl: process.env.QUESTDB_PG_URL ?? 'postgres://admin:quest@127.0.0.1:8812/qdb', prefix: 'seed_bench_' })]);
+    const encodeMs = benchEncode();
+    const spp = (ms: number) => STORE_POINTS / (ms / 1000);
+    const storeRows: (string | number)[][] = [['store', 'points', 'write s', 'points/s', 'vs encode', '24 h range p50 / p99 ms', '24 h hourly buckets p50 / p99 ms']];
+    storeRows.push(['baseline: line protocol encoding only, no I/O', STORE_POINTS, encodeMs / 1000, spp(encodeMs), 1, '', '']);
+    let rangeRows = 0;
+    try {
+      for (const [name, open] of stores) {
+        const s = await open();
+        const r = await benchStore(s);
+        await s.close();
+        rangeRows = r.rangeRows;
+        storeRows.push([name, STORE_POINTS, r.writeMs / 1000, spp(r.writeMs), spp(r.writeMs) / spp(encodeMs), latencyCell(r.range), latencyCell(r.aggregate)]);
+      }
+    } finally {
+      await influxd.stop();
+    }
+    console.log(`stores: ${STORE_POINTS.toLocaleString('en')} observations of 100 series in commits of 5,000, then 50 queries of one series over 24 h (${rangeRows.toLocaleString('en')} readings) and its hourly buckets (goal: writes well above 100,000 points/s)\n`);
+    console.log(formatTable(storeRows));
     console.log('');
     const publishMs = await publishAll(bus, N);
     const source = (name: string) => bus.source(name, { batch: 5000 });
