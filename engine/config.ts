@@ -33,7 +33,7 @@ const alerting = z.strictObject({
   cap: z.strictObject({ sender: z.string().regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &'), sender_name: z.string(), agency: z.string().regex(/^\d{3}$/, 'three digits') }).optional(),
 });
 
-const days = z.number().positive();
+const days = z.number().int().positive();
 const every = z.string().refine((t) => (parseDuration(t) ?? 0) >= 1000, 'must be a duration of at least 1s, e.g. "1h"');
 /** Where observations, warnings and deliveries are kept; secrets come from environment variables, named here. */
 const store = z.discriminatedUnion('kind', [

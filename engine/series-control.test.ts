@@ -26,6 +26,8 @@ test('range, latest and aggregate read the store; bad requests say what was expe
   const bad = await get('GET /series/aggregate', { series: 'H01', from: 'yesterday', to: T0, every: '1x' });
   assert.equal(bad.ok, false);
   assert.match(String((bad as { error: string }).error), /series: must be domain\.station\.metric; from: must be epoch ms or an ISO 8601 time; every: must be a duration/);
+  const long = await get('GET /series/range', { series: 'hydrology.H01.stage', from: 0, to: T0 });
+  assert.match(String((long as { error: string }).error), /at most 31 days of readings at once/);
   const huge = await get('GET /series/aggregate', { series: 'hydrology.H01.stage', from: 0, to: T0, every: '1s' });
   assert.match(String((huge as { error: string }).error), /buckets asked for; at most 100000/);
   await store.close();

@@ -19,6 +19,8 @@ const time = z.union([z.number(), z.string()]).transform((v, ctx) => {
   return ms;
 });
 const series = z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be domain.station.metric');
+/** At most this span of raw readings per request: a dashboard must not pull a whole series into the engine. */
+const MAX_RANGE_MS = 31 * 86_400_000;
 /** At most this many buckets per request, so a typo in `every` cannot ask for millions. */
 const MAX_BUCKETS = 100_000;
 
@@ -36,6 +38,7 @@ async function range(store: Store, body: unknown): Promise<ControlReply> {
   const parsed = rangeRequest.safeParse(body);
   if (!parsed.success) return badRequest('{"series": "domain.station.metric", "from": <time>, "to": <time>}', parsed.error);
   const { series: s, from, to } = parsed.data;
+  if (to - from > MAX_RANGE_MS) return { ok: false, error: `at most ${MAX_RANGE_MS / 86_400_000} days of readings at once; ask for buckets (/series/aggregate) over longer spans` };
   return { ok: true, series: s, readings: await store.range(s, from, to) };
 }
 

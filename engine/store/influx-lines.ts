@@ -6,7 +6,8 @@
 //   dead_letter subject="",reason="",payload="",at=<ms> <clock time>
 //   audit,action=mode value="",by="",reason="",at=<ms> <clock time>
 //   delivery,channel=sms,state=delivered key="",event="",episode="",at=<ms>,delivery="<JSON>" <clock time of the step>
-//   (state retention policy / bucket, at time 0, so a key's newest row replaces the older one)
+//   (warning, audit and delivery go to the records policy / bucket, kept forever, with these:
+//    at time 0, so a key's newest row replaces the older one)
 //   rule_state,key=<rule|entity> rule_hash="",state="<JSON>" 0
 //   checkpoint,consumer=engine seq=42 0
 //   episode,key=<rule|entity|issuedAt> state="<JSON>" 0
@@ -81,7 +82,7 @@ const stateLine = (measurement: string, keyTag: string, key: string, fields: Rec
   return line(p.timestamp('0'));
 };
 
-/** Lines for the data and the state retention policies (or buckets); all serialised before anything is sent. */
+/** Lines for the data (readings, dead letters) and the records (state, warnings, deliveries, audit) policies or buckets; all serialised before anything is sent. */
 export interface Lines {
   data: string[];
   state: string[];
@@ -90,10 +91,10 @@ export interface Lines {
 export function commitLines(batch: CommitBatch, stamps: Stamps): Lines {
   const data: string[] = new Array<string>(batch.observations.length);
   for (let i = 0; i < batch.observations.length; i++) data[i] = observationLine(batch.observations[i]!);
-  for (const e of batch.events) data.push(warningLine(e, stamps));
   for (const d of batch.deadLetters) data.push(deadLetterLine(d, stamps));
-  for (const a of batch.audit ?? []) data.push(auditLine(a, stamps));
-  const state: string[] = [];
+  // Records are kept as long as the state: a restart reads the mode back from the audit trail.
+  const state = batch.events.map((e) => warningLine(e, stamps));
+  for (const a of batch.audit ?? []) state.push(auditLine(a, stamps));
   const { checkpoint } = batch;
   if (checkpoint) {
     // Within one write the last line of a point wins, as the last state of a key must.
@@ -104,8 +105,8 @@ export function commitLines(batch: CommitBatch, stamps: Stamps): Lines {
 }
 
 export function alertingLines(batch: AlertingBatch, stamps: Stamps): Lines {
-  const data = batch.deliveries.map((d) => deliveryLine(d, stamps));
-  for (const a of batch.audit ?? []) data.push(auditLine(a, stamps));
-  const state = (batch.episodes ?? []).map((e) => stateLine('episode', 'key', e.key, { state: JSON.stringify(e.state) }));
-  return { data, state };
+  const state = batch.deliveries.map((d) => deliveryLine(d, stamps));
+  for (const a of batch.audit ?? []) state.push(auditLine(a, stamps));
+  for (const e of batch.episodes ?? []) state.push(stateLine('episode', 'key', e.key, { state: JSON.stringify(e.state) }));
+  return { data: [], state };
 }

@@ -101,19 +101,30 @@ void describe('influxdb layout and settings', () => {
   void it('keeps raw data for the days asked, rule state forever, and downsamples usable readings', async () => {
     const database = `seed_retention_${++databases}`;
     const options = { url: influxd.url, api: 'v1', database, retention: { rawDays: 30, downsample: { everyMs: 1000, keepDays: 365 } } } as const;
-    let store = await openInfluxStore(options);
+    // What was stored before retention was turned on stays readable after.
+    let store = await openInfluxStore({ url: influxd.url, api: 'v1', database });
+    const mode = { at: Date.now(), action: 'mode', value: 'emergency', by: 'duty', reason: 'typhoon' };
+    await store.commit({ observations: [{ ...reading('H09', 0, 3), ts: Date.now() - 60_000 }], events: [], deadLetters: [], audit: [mode] });
+    await store.close();
+    store = await openInfluxStore(options);
+    assert.deepEqual(await store.audit('mode'), [mode]);
+    assert.equal((await store.latest(['hydrology.H09.stage'])).get('hydrology.H09.stage')?.value, 3);
     await store.close();
     store = await openInfluxStore(options); // opening again finds everything in place
     const policies = (await influxql(`SHOW RETENTION POLICIES ON ${database}`)) as { results: [{ series: [{ values: unknown[][] }] }] };
     const byName = Object.fromEntries(policies.results[0].series[0].values.map((v): [string, unknown] => [String(v[0]), { duration: v[1], isDefault: v[4] }]));
-    assert.deepEqual(byName.seed_raw, { duration: '720h0m0s', isDefault: true });
+    assert.deepEqual(byName.autogen, { duration: '720h0m0s', isDefault: true }); // the policy readings already went to
     assert.deepEqual(byName.seed_state, { duration: '0s', isDefault: false }); // 0s: forever
     assert.deepEqual(byName.seed_downsampled_1s, { duration: '8760h0m0s', isDefault: false });
 
     // The continuous query recomputes the last 10 minutes every second: readings from a minute ago are summarised.
     const t = Math.floor(Date.now() / 1000) * 1000 - 60_000;
     const now = (ms: number, value: number, quality: Observation['quality'] = 'reliable'): Observation => ({ ...reading('H01', 0, value), ts: t + ms, quality });
-    await store.commit({ observations: [now(100, 2), now(300, 4), now(500, 1000, 'unreliable'), now(1200, 8)], events: [], deadLetters: [] });
+    // A reading older than the 30 days kept is dropped by the server; the rest of the batch and its checkpoint land.
+    const ancient = { ...reading('H01', 0, 1), ts: t - 40 * 86_400_000 };
+    await store.commit({ observations: [ancient, now(100, 2), now(300, 4), now(500, 1000, 'unreliable'), now(1200, 8)], events: [], deadLetters: [], checkpoint: { consumer: 'engine', seq: 7, states: [] } });
+    assert.equal((await store.loadCheckpoint('engine'))?.seq, 7);
+    assert.deepEqual((await store.range('hydrology.H01.stage', t - 41 * 86_400_000, t + 60_000)).map((o) => o.value), [2, 4, 1000, 8]);
     const q = `SELECT mean, min, max, "count" FROM ${database}.seed_downsampled_1s.observation_1s WHERE station = 'H01' AND time >= ${t}ms`;
     let rows: unknown;
     for (let i = 0; i < 100; i++) {

@@ -25,9 +25,9 @@ export type InfluxOptions = { url: string; timeoutMs?: number } & (
   | {
       api: 'v1';
       database: string;
-      /** Where data goes (default: the database's default policy, or `seed_raw` when `retention.rawDays` is set). */
+      /** Where readings and dead letters go (default: the database's default policy). */
       retentionPolicy?: string;
-      /** Where rule states, checkpoints and episode records go; kept forever. Default `seed_state`. */
+      /** Where records go (rule states, checkpoints, warnings, deliveries, episodes, the audit trail); kept forever. Default `seed_state`. */
       stateRetentionPolicy?: string;
       username?: string;
       password?: string;
@@ -37,7 +37,7 @@ export type InfluxOptions = { url: string; timeoutMs?: number } & (
       api: 'v2';
       org: string;
       bucket: string;
-      /** Where rule states, checkpoints and episode records go (default the data bucket); it must keep data forever. */
+      /** Where records go (rule states, checkpoints, warnings, deliveries, episodes, the audit trail); default the data bucket. It must keep data forever. */
       stateBucket?: string;
       token?: string;
     }
@@ -63,6 +63,12 @@ function toObservation(r: Row, names: { domain: string; station: string; metric:
   return o;
 }
 
+function beyondRetention(err: unknown): void {
+  const body = (err as { body?: unknown }).body;
+  const text = `${err instanceof Error ? err.message : ''} ${typeof body === 'string' ? body : ''}`;
+  if (!/partial write: points beyond retention policy dropped=\d+/.test(text)) throw err;
+}
+
 /** The InfluxDB endpoints one store talks to: where lines go and where InfluxQL is asked. */
 interface Endpoint {
   write(lines: string[], state: boolean): Promise<void>;
@@ -76,7 +82,7 @@ function endpoint(opts: InfluxOptions, transport: Transport, influx: InfluxDB): 
   if (opts.api === 'v1') {
     const headers: Record<string, string> = opts.username ? { authorization: `Basic ${Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64')}` } : {};
     const rp = (state: boolean): Record<string, string> => {
-      const name = state ? (opts.stateRetentionPolicy ?? 'seed_state') : (opts.retentionPolicy ?? (opts.retention?.rawDays ? 'seed_raw' : undefined));
+      const name = state ? (opts.stateRetentionPolicy ?? 'seed_state') : opts.retentionPolicy;
       return { db: opts.database, ...(name && { rp: name }) };
     };
     return {
@@ -141,8 +147,10 @@ export async function openInfluxStore(opts: InfluxOptions): Promise<Store> {
   if (opts.api === 'v1') await prepareV1(opts, exec);
 
   const send = async (lines: Lines): Promise<void> => {
-    // Data first: a checkpoint is never ahead of the readings and events it covers.
-    if (lines.data.length > 0) await at.write(lines.data, false);
+    // Data first: a checkpoint is never ahead of the readings it covers. Readings older than the
+    // retention policy are dropped by the server and the rest written ("partial write"): what
+    // retention would delete anyway must not stop the engine.
+    if (lines.data.length > 0) await at.write(lines.data, false).catch(beyondRetention);
     if (lines.state.length > 0) await at.write(lines.state, true);
   };
 
@@ -196,7 +204,7 @@ export async function openInfluxStore(opts: InfluxOptions): Promise<Store> {
         if (query.ids) clauses.push(anyOf('id', query.ids));
         const seen = new Set<string>();
         const out: WarningEvent[] = [];
-        for (const r of await all(`SELECT id, event FROM warning${where(clauses)}`)) {
+        for (const r of await all(`SELECT id, event FROM warning${where(clauses)}`, true)) {
           // A batch written again after a crash repeats its events; the first one counts.
           if (seen.has(r.id as string)) continue;
           seen.add(r.id as string);
@@ -214,7 +222,7 @@ export async function openInfluxStore(opts: InfluxOptions): Promise<Store> {
 
     audit: (action) =>
       read(async () =>
-        (await all(`SELECT "action", "value", "by", reason, "at" FROM audit${action === undefined ? '' : ` WHERE "action" = ${literal(action)}`}`)).map(
+        (await all(`SELECT "action", "value", "by", reason, "at" FROM audit${action === undefined ? '' : ` WHERE "action" = ${literal(action)}`}`, true)).map(
           (r): AuditEntry => ({ at: r.at as number, action: r.action as string, value: r.value as string, by: r.by as string, reason: r.reason as string }),
         ),
       ),
@@ -234,7 +242,7 @@ export async function openInfluxStore(opts: InfluxOptions): Promise<Store> {
         if (query.keys) clauses.push(anyOf('"key"', query.keys));
         // The log in time order: a key's newest row is its state, its first row its place in the order.
         const newest = new Map<string, Delivery>();
-        for (const r of await all(`SELECT "key", delivery FROM delivery${where(clauses)}`)) newest.set(r.key as string, JSON.parse(r.delivery as string) as Delivery);
+        for (const r of await all(`SELECT "key", delivery FROM delivery${where(clauses)}`, true)) newest.set(r.key as string, JSON.parse(r.delivery as string) as Delivery);
         const states = query.states && new Set<string>(query.states);
         return [...newest.values()].filter((d) => !states || states.has(d.state));
       }),
@@ -266,36 +274,37 @@ export async function openInfluxStore(opts: InfluxOptions): Promise<Store> {
 }
 
 /**
- * InfluxDB 1.x: the database, a state policy that keeps rule states forever, and the retention
- * and downsampling asked for. Created when missing, altered when changed; needs an admin user.
+ * InfluxDB 1.x: the database, a records policy kept forever (rule states, checkpoints, warnings,
+ * deliveries, the audit trail), and the retention and downsampling asked for. `raw_days` alters
+ * the policy readings already go to (the named one, else the database's default), so turning it on
+ * never hides what is stored. Created when missing, altered when changed; needs an admin user.
  */
 async function prepareV1(opts: Extract<InfluxOptions, { api: 'v1' }>, exec: (q: string) => Promise<Row[]>): Promise<void> {
   const db = ident(opts.database);
   await exec(`CREATE DATABASE ${db}`);
-  const policies = new Map((await exec(`SHOW RETENTION POLICIES ON ${db}`)).map((r) => [r.name as string, r.duration as string]));
-  const policy = async (name: string, days: number | undefined, isDefault = false): Promise<void> => {
+  const policies = await exec(`SHOW RETENTION POLICIES ON ${db}`);
+  const has = (name: string): boolean => policies.some((r) => r.name === name);
+  const policy = async (name: string, days: number | undefined): Promise<void> => {
     const want = days === undefined ? 'INF' : `${days}d`;
-    const verb = policies.has(name) ? 'ALTER' : 'CREATE';
-    await exec(`${verb} RETENTION POLICY ${ident(name)} ON ${db} DURATION ${want} REPLICATION 1${verb === 'CREATE' ? ' SHARD DURATION 1d' : ''}${isDefault ? ' DEFAULT' : ''}`);
+    await exec(has(name) ? `ALTER RETENTION POLICY ${ident(name)} ON ${db} DURATION ${want}` : `CREATE RETENTION POLICY ${ident(name)} ON ${db} DURATION ${want} REPLICATION 1 SHARD DURATION 1d`);
   };
   const stateRp = opts.stateRetentionPolicy ?? 'seed_state';
-  if (!policies.has(stateRp)) await policy(stateRp, undefined);
+  if (!has(stateRp)) await policy(stateRp, undefined);
   const { retention } = opts;
   if (!retention) return;
-  const raw = opts.retentionPolicy ?? 'seed_raw';
-  // The default policy, so Grafana's queries that name no policy read it.
-  if (retention.rawDays !== undefined) await policy(raw, retention.rawDays, true);
+  const raw = opts.retentionPolicy ?? (policies.find((r) => r.default === true)?.name as string | undefined) ?? 'autogen';
+  if (retention.rawDays !== undefined) await policy(raw, retention.rawDays);
   if (retention.downsample) {
     const { everyMs, keepDays } = retention.downsample;
     const every = duration(everyMs);
     const target = `seed_downsampled_${every}`;
     await policy(target, keepDays);
-    const name = `seed_downsample_${every}`;
-    const cqs = (await exec('SHOW CONTINUOUS QUERIES')).filter((r) => r.name === name);
+    // The database in the name: SHOW CONTINUOUS QUERIES lists every database's.
+    const name = `seed_downsample_${opts.database}_${every}`;
+    const exists = (await exec('SHOW CONTINUOUS QUERIES')).some((r) => r.name === name);
     // Recomputed over twice the interval (at least 10 minutes), so readings that arrive late still count.
     const lookback = duration(Math.max(2 * everyMs, 600_000));
-    const from = `${db}.${retention.rawDays !== undefined || opts.retentionPolicy ? ident(raw) : ''}.observation`;
-    const cq = `CREATE CONTINUOUS QUERY ${ident(name)} ON ${db} RESAMPLE FOR ${lookback} BEGIN SELECT mean(value) AS mean, min(value) AS min, max(value) AS max, count(value) AS count INTO ${db}.${ident(target)}.${ident(`observation_${every}`)} FROM ${from} WHERE ${USABLE} GROUP BY time(${every}), * END`;
-    if (cqs.length === 0) await exec(cq);
+    const cq = `CREATE CONTINUOUS QUERY ${ident(name)} ON ${db} RESAMPLE FOR ${lookback} BEGIN SELECT mean(value) AS mean, min(value) AS min, max(value) AS max, count(value) AS count INTO ${db}.${ident(target)}.${ident(`observation_${every}`)} FROM ${db}.${ident(raw)}.observation WHERE ${USABLE} GROUP BY time(${every}), * END`;
+    if (!exists) await exec(cq);
   }
 }

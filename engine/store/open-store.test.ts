@@ -54,5 +54,8 @@ void test('secrets come from the environment and never appear in the description
   assert.equal((await store.range('hydro.H1.stage', -Infinity, Infinity)).length, 1);
   await store.close();
   assert.equal(describeStore(spec), `influxdb ${influxd.url} (v1 API) database seed_open`);
-  assert.equal(describeStore({ kind: 'questdb', http: 'http://127.0.0.1:9000', pg: 'postgres://admin:quest@127.0.0.1:8812/qdb' }), 'questdb http://127.0.0.1:9000 (writes), postgres://admin@127.0.0.1:8812/qdb (reads)');
+  assert.equal(
+    describeStore({ kind: 'questdb', http: 'http://admin:s3cret@127.0.0.1:9000', pg: 'postgres://admin:pa%3Ass%2Fw%40rd@127.0.0.1:8812/qdb' }),
+    'questdb http://127.0.0.1:9000 (writes), postgres://127.0.0.1:8812/qdb (reads)',
+  );
 });

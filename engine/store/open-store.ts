@@ -15,14 +15,26 @@ function secret(name: string | undefined, env: NodeJS.ProcessEnv): string | unde
   return value;
 }
 
+/** A URL without its user and password, whatever they contain. */
+function bare(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(an unparsable URL)';
+  }
+}
+
 export function describeStore(spec: StoreSpec): string {
   switch (spec.kind) {
     case 'duckdb':
       return `duckdb ${spec.path}`;
     case 'influxdb':
-      return spec.api === 'v1' ? `influxdb ${spec.url} (v1 API) database ${spec.database}` : `influxdb ${spec.url} (v2 API) org ${spec.org} bucket ${spec.bucket}`;
+      return spec.api === 'v1' ? `influxdb ${bare(spec.url)} (v1 API) database ${spec.database}` : `influxdb ${bare(spec.url)} (v2 API) org ${spec.org} bucket ${spec.bucket}`;
     case 'questdb':
-      return `questdb ${spec.http} (writes), ${spec.pg.replace(/:[^:@/]*@/, '@')} (reads)`;
+      return `questdb ${bare(spec.http)} (writes), ${bare(spec.pg)} (reads)`;
   }
 }
 
