@@ -423,10 +423,10 @@ export class Evaluator {
 
   /** Feed history read back from the store: windows and learned intervals fill, nothing is decided. */
   warm(obs: Observation): void {
-    if (!obs.position) this.warmGate(obs, seriesKey(obs));
+    const key = seriesKey(obs);
+    if (!obs.position) this.warmGate(obs, key);
     if (!isUsable(obs)) return;
     if (obs.position) {
-      const key = seriesKey(obs);
       const fix = fixOf(obs.ts, obs.position);
       this.positions.set(key, fix);
       for (const b of this.fences.get(key) ?? []) if (!b.last || b.last.ts < fix.ts) b.move(fix);
@@ -434,7 +434,6 @@ export class Evaluator {
       else this.index.hazards.get(metricKey(obs.domain, obs.metric))?.areas.update(obs.station, obs.ts, obs.position.lon, obs.position.lat, obs.value);
     }
     if (obs.value === undefined) return;
-    const key = seriesKey(obs);
     const r = { ts: obs.ts, value: obs.value };
     for (const b of this.series.get(key) ?? []) b.warm(r);
     for (const b of this.stale.get(key) ?? []) b.see(r);

@@ -4,7 +4,7 @@
 // The clock is the simulated one, ticked once per simulated hour, so both runs see the same ticks.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, tap, toArray } from 'rxjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,13 +51,26 @@ async function segment(place: { open(): Promise<Store> }, from: number, to: numb
     sinks: [{ write: (e) => Promise.resolve(void events.push(...e)) }],
     samplers: [new FireIndex(stations.values())],
   });
-  const done = lastValueFrom(reports.pipe(toArray()));
+  // How many messages the engine has processed: each hour's tick waits until its readings are in.
+  // (One subscription: each one would run the engine.)
+  let processed = 0;
+  let waiting: { count: number; resume: () => void } | undefined;
+  const done = lastValueFrom(
+    reports.pipe(
+      tap((r) => {
+        processed += r.received;
+        if (waiting && processed >= waiting.count) waiting.resume();
+      }),
+      toArray(),
+    ),
+  );
+  let published = 0;
   for (const [hour, group] of hours) {
     if (hour < from || hour >= to) continue;
     now = hour;
     for (const o of group) await bus.publish(observationSubject(o), encodeObservation(o));
-    // The hour's readings are one batch (maxSize is ample): the tick after it runs after the batch.
-    await new Promise((r) => setTimeout(r, 5));
+    published += group.length;
+    if (processed < published) await new Promise<void>((resume) => (waiting = { count: published, resume }));
     now = hour + HOUR;
     await control.tick();
   }

@@ -6,10 +6,11 @@ import {
   BIGINT, DuckDBInstance, DuckDBTimestampValue, LIST, TIMESTAMP, VARCHAR, listValue,
   type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBValue,
 } from '@duckdb/node-api';
-import { seriesKey, type Observation, type Quality } from '../observation.ts';
+import { seriesKey, type Observation } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
 import type { Delivery, DeliveryQuery } from '../delivery.ts';
 import type { AlertingBatch, AuditEntry, Bucket, EpisodeRow, CommitBatch, DeadLetter, StateRow, Store, WarningQuery, Restored } from './store.ts';
+import { json, lastByKey, observationOf } from './rows.ts';
 import { serial } from './serial.ts';
 
 // "at" and "by" are quoted everywhere: DuckDB keywords (AT TIME ZONE, ORDER BY).
@@ -77,24 +78,6 @@ function appendObservation(a: DuckDBAppender, o: Observation): void {
   a.endRow();
 }
 
-function toObservation(r: Row): Observation {
-  const o: Observation = {
-    domain: r.domain as string,
-    station: r.station as string,
-    metric: r.metric as string,
-    ts: r.ts as number,
-    quality: r.quality as Quality,
-  };
-  if (r.value !== null) o.value = r.value as number;
-  if (r.lon !== null && r.lat !== null) {
-    o.position = { lon: r.lon as number, lat: r.lat as number };
-    if (r.speed !== null) o.position.speed = r.speed as number;
-    if (r.course !== null) o.position.course = r.course as number;
-  }
-  if (r.unit !== null) o.unit = r.unit as string;
-  if (r.source !== null) o.source = r.source as string;
-  return o;
-}
 
 const insertAudit = (db: DuckDBConnection, audit: readonly AuditEntry[]): Promise<void> =>
   insertColumns(db, 'INSERT INTO audit', [
@@ -112,8 +95,6 @@ function oneOf(column: string, items: readonly string[], values: unknown[]): str
   return items.length === 0 ? 'false' : `${column} IN (${items.map((_, i) => `$${first + i}`).join(', ')})`;
 }
 
-/** Rows keyed by their first column, the last of a repeated key kept: INSERT OR REPLACE keeps the first within one statement. */
-const lastByKey = <T>(items: readonly T[], key: (t: T) => string): T[] => [...new Map(items.map((t) => [key(t), t])).values()];
 
 /** Run a write in one transaction; a failure rolls it back and is the error reported. */
 async function transaction(db: DuckDBConnection, work: () => Promise<void>): Promise<void> {
@@ -190,12 +171,13 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
       }
       if (batch.audit?.length) await insertAudit(writer, batch.audit);
       if (checkpoint) {
+        // INSERT OR REPLACE keeps the first of a repeated key within one statement: the last is the newest.
         const states = lastByKey(checkpoint.states, (s) => s.key);
         if (states.length > 0) {
           await insertColumns(writer, 'INSERT OR REPLACE INTO rule_state', [
             [VARCHAR, states.map((s) => s.key)],
             [VARCHAR, states.map((s) => s.ruleHash)],
-            [VARCHAR, states.map((s) => JSON.stringify(s.state))],
+            [VARCHAR, states.map((s) => json(s.state))],
           ]);
         }
         await writer.run('INSERT OR REPLACE INTO checkpoints VALUES ($1, $2)', [checkpoint.consumer, BigInt(checkpoint.seq)], [VARCHAR, BIGINT]);
@@ -220,7 +202,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
       if (episodes.length > 0) {
         await insertColumns(writer, 'INSERT OR REPLACE INTO episodes', [
           [VARCHAR, episodes.map((e) => e.key)],
-          [VARCHAR, episodes.map((e) => JSON.stringify(e.state))],
+          [VARCHAR, episodes.map((e) => json(e.state))],
         ]);
       }
       if (batch.audit?.length) await insertAudit(writer, batch.audit);
@@ -253,7 +235,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
              FROM observations WHERE series = $1 AND ts >= $2 AND ts < $3 ORDER BY ts`,
             [series, bound(from), bound(to)],
           )
-        ).map(toObservation),
+        ).map((r) => observationOf(r, r.ts as number)),
       ),
 
     scan: (from, to) => ({
@@ -300,7 +282,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
            FROM observations WHERE ${oneOf('series', series, values)} QUALIFY row_number() OVER (PARTITION BY series ORDER BY ts DESC, rowid DESC) = 1`,
           values as string[],
         );
-        return new Map(found.map((r) => [r.series as string, toObservation(r)]));
+        return new Map(found.map((r) => [r.series as string, observationOf(r, r.ts as number)]));
       }),
 
     aggregate: (series, from, to, everyMs) =>

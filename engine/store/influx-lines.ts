@@ -21,6 +21,7 @@ import { Point } from '@influxdata/influxdb-client';
 import type { Delivery } from '../delivery.ts';
 import type { Observation } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
+import { json } from './rows.ts';
 import type { AlertingBatch, AuditEntry, CommitBatch, DeadLetter } from './store.ts';
 
 /** Epoch ms (fractions to the microsecond) → epoch ns as line protocol wants it. */
@@ -98,7 +99,7 @@ export function commitLines(batch: CommitBatch, stamps: Stamps): Lines {
   const { checkpoint } = batch;
   if (checkpoint) {
     // Within one write the last line of a point wins, as the last state of a key must.
-    for (const s of checkpoint.states) state.push(stateLine('rule_state', 'key', s.key, { rule_hash: s.ruleHash, state: JSON.stringify(s.state) }));
+    for (const s of checkpoint.states) state.push(stateLine('rule_state', 'key', s.key, { rule_hash: s.ruleHash, state: json(s.state) }));
     state.push(line(new Point('checkpoint').tag('consumer', checkpoint.consumer).floatField('seq', checkpoint.seq).timestamp('0')));
   }
   return { data, state };
@@ -107,6 +108,6 @@ export function commitLines(batch: CommitBatch, stamps: Stamps): Lines {
 export function alertingLines(batch: AlertingBatch, stamps: Stamps): Lines {
   const state = batch.deliveries.map((d) => deliveryLine(d, stamps));
   for (const a of batch.audit ?? []) state.push(auditLine(a, stamps));
-  for (const e of batch.episodes ?? []) state.push(stateLine('episode', 'key', e.key, { state: JSON.stringify(e.state) }));
+  for (const e of batch.episodes ?? []) state.push(stateLine('episode', 'key', e.key, { state: json(e.state) }));
   return { data: [], state };
 }

@@ -5,14 +5,15 @@
 // streams. InfluxDB has no transactions: a batch's data is written before its checkpoint, and
 // points are keyed by series and time, so a batch redelivered after a crash rewrites the same
 // points instead of doubling them (warnings are also read back distinct by id).
-import { InfluxDB, type Transport } from '@influxdata/influxdb-client';
+import { InfluxDB } from '@influxdata/influxdb-client';
 import type { Delivery, DeliveryQuery } from '../delivery.ts';
 import type { Observation, Quality } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
 import { alertingLines, commitLines, Stamps, type Lines } from './influx-lines.ts';
 import { anyOf, duration, ident, literal, OBSERVATION_COLUMNS, rowsOf, seriesWhere, timeRange, USABLE, where, type QueryResponse, type Row } from './influxql.ts';
 import type { AuditEntry, Bucket, DeadLetter, EpisodeRow, Restored, StateRow, Store, WarningQuery } from './store.ts';
-import { byKey, serial } from './serial.ts';
+import { byKey, observationOf } from './rows.ts';
+import { serial } from './serial.ts';
 
 export interface InfluxRetention {
   /** Keep raw observations, warnings and logs this many days (the data retention policy's duration). */
@@ -44,24 +45,10 @@ export type InfluxOptions = { url: string; timeoutMs?: number } & (
 );
 
 const CHUNK_ROWS = 10_000;
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 /** Query times come back in microseconds (epoch=u): the stored precision, and safe as a JSON number. */
 const msOf = (us: unknown): number => (us as number) / 1000;
 
-function toObservation(r: Row, names: { domain: string; station: string; metric: string } = r as never): Observation {
-  const o: Observation = { domain: names.domain, station: names.station, metric: names.metric, ts: msOf(r.time), quality: r.quality as Quality };
-  if (typeof r.value === 'number') o.value = r.value;
-  if (typeof r.lon === 'number' && typeof r.lat === 'number') {
-    o.position = { lon: r.lon, lat: r.lat };
-    if (typeof r.speed === 'number') o.position.speed = r.speed;
-    if (typeof r.course === 'number') o.position.course = r.course;
-  }
-  const unit = text(r.unit);
-  if (unit !== undefined) o.unit = unit;
-  const source = text(r.source);
-  if (source !== undefined) o.source = source;
-  return o;
-}
+const toObservation = (r: Row): Observation => observationOf(r, msOf(r.time));
 
 function beyondRetention(err: unknown): void {
   const body = (err as { body?: unknown }).body;
@@ -77,7 +64,8 @@ interface Endpoint {
   headers: Record<string, string>;
 }
 
-function endpoint(opts: InfluxOptions, transport: Transport, influx: InfluxDB): Endpoint {
+function endpoint(opts: InfluxOptions, influx: InfluxDB): Endpoint {
+  const { transport } = influx;
   const body = (lines: string[]): string => lines.join('\n');
   if (opts.api === 'v1') {
     const headers: Record<string, string> = opts.username ? { authorization: `Basic ${Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64')}` } : {};
@@ -115,7 +103,7 @@ function endpoint(opts: InfluxOptions, transport: Transport, influx: InfluxDB): 
 export async function openInfluxStore(opts: InfluxOptions): Promise<Store> {
   const influx = new InfluxDB({ url: opts.url, timeout: opts.timeoutMs ?? 30_000, ...(opts.api === 'v2' && opts.token && { token: opts.token }) });
   const { transport } = influx;
-  const at = endpoint(opts, transport, influx);
+  const at = endpoint(opts, influx);
   const stamps = new Stamps();
   const [write, read] = [serial(), serial()];
 
@@ -185,7 +173,7 @@ export async function openInfluxStore(opts: InfluxOptions): Promise<Store> {
         if (series.length === 0) return new Map<string, Observation>();
         // The series' names come back as the group's tags.
         const q = `SELECT value, lon, lat, speed, course, quality, unit, source FROM observation WHERE (${series.map(seriesWhere).join(' OR ')}) GROUP BY domain, station, metric ORDER BY time DESC LIMIT 1`;
-        const found = (await all(q)).map((r) => toObservation(r, r as never));
+        const found = (await all(q)).map((r) => toObservation(r));
         return new Map(found.map((o) => [`${o.domain}.${o.station}.${o.metric}`, o]));
       }),
 

@@ -7,6 +7,7 @@ import type { Sender } from '@questdb/nodejs-client';
 import { isUsable, seriesKey } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
 import type { AlertingBatch, AuditEntry, CommitBatch } from './store.ts';
+import { json, lastByKey } from './rows.ts';
 import { toMicros, type Stamped, type TableNames } from './questdb-sql.ts';
 
 /**
@@ -44,12 +45,6 @@ export interface Written {
   data: string[];
   checkpoint: string[];
 }
-
-/** JSON of a state; `undefined` (which JSON.stringify drops) is kept as null. Throws a TypeError on a BigInt. */
-const json = (value: unknown): string => JSON.stringify(value) ?? 'null';
-
-/** The last of each key: a later row in the same batch is the newer one. */
-const lastByKey = <T>(items: readonly T[], key: (t: T) => string): T[] => [...new Map(items.map((t) => [key(t), t])).values()];
 
 async function fillAudit(s: Sender, table: string, audit: readonly AuditEntry[], stamp: (us: number) => number): Promise<void> {
   for (const a of audit) {

@@ -16,7 +16,8 @@ import {
   type Query, type Stamped,
 } from './questdb-sql.ts';
 import type { AuditEntry, Bucket, DeadLetter, EpisodeRow, Restored, StateRow, Store } from './store.ts';
-import { byKey, serial } from './serial.ts';
+import { byKey, observationOf } from './rows.ts';
+import { serial } from './serial.ts';
 
 export interface QuestDbOptions {
   /** ILP over HTTP, e.g. http://127.0.0.1:9000 */
@@ -41,18 +42,7 @@ type Row = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v));
 
-function toObservation(r: Row): Observation {
-  const o: Observation = { domain: str(r.domain), station: str(r.station), metric: str(r.metric), ts: num(r.ts_us) / 1000, quality: str(r.quality) as Quality };
-  if (r.value !== null) o.value = num(r.value);
-  if (r.lon !== null && r.lat !== null) {
-    o.position = { lon: num(r.lon), lat: num(r.lat) };
-    if (r.speed !== null) o.position.speed = num(r.speed);
-    if (r.course !== null) o.position.course = num(r.course);
-  }
-  if (r.unit !== null) o.unit = str(r.unit);
-  if (r.source !== null) o.source = str(r.source);
-  return o;
-}
+const toObservation = (r: Row): Observation => observationOf(r, num(r.ts_us) / 1000);
 
 const decode = (component: string): string | undefined => (component === '' ? undefined : decodeURIComponent(component));
 

@@ -1,4 +1,4 @@
-// Small helpers every store adapter shares.
+// One write (or read) at a time, in call order: what every store adapter's connection needs.
 
 /** Runs tasks one at a time in call order; a failure rejects only its own caller. */
 export function serial(): <T>(task: () => Promise<T>) => Promise<T> {
@@ -10,5 +10,3 @@ export function serial(): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
-/** Order rows by key as DuckDB's ORDER BY does for ASCII keys. */
-export const byKey = (a: { key: string }, b: { key: string }): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
