@@ -52,3 +52,26 @@ test('bad input, unusable and late readings: stored or dead-lettered with reason
   assert.deepEqual((await store.warnings()).map((e) => e.id), seen.map((e) => e.id));
   await store.close();
 });
+
+test('a stop while a batch is with the sinks: idle() waits until that batch is written and committed', async () => {
+  const bus = new MemoryBus();
+  const store = await openDuckDbStore(':memory:');
+  let inSink!: () => void;
+  const entered = new Promise<void>((r) => (inSink = r));
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const sink: WarningSink = { write: (events) => (events.length ? (inSink(), released) : Promise.resolve()) };
+  const { reports, control } = await startEngine(bus.source(), rules, stations, { store, publisher: bus, sinks: [sink], batch: { maxWaitMs: 5 } });
+  const sub = reports.subscribe();
+  await bus.publish('obs.hydrology.H1.stage', encodeObservation(obs(0, 6)));
+  await entered;
+  sub.unsubscribe();
+  let idle = false;
+  const stopped = control.idle().then(() => (idle = true));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(idle, false, 'idle while the sink still writes');
+  release();
+  await stopped;
+  assert.equal((await store.warnings()).length, 1, 'the batch in the sinks was committed');
+  await store.close();
+});

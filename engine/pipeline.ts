@@ -74,6 +74,8 @@ export interface EngineControl {
   setMode(mode: Mode, by: string, reason: string): Promise<BatchReport>;
   /** Read the clock now, between batches: a replay that steps its own clock ticks when it has stepped. */
   tick(): Promise<BatchReport>;
+  /** Settles when the step in progress (if any) has finished: a stop waits for it before closing the store. */
+  idle(): Promise<void>;
 }
 
 type Step =
@@ -109,6 +111,8 @@ async function warmSamplers(samplers: readonly Sampler[], store: Store, now: num
 class Engine {
   /** The last committed source position: clock ticks and operator actions commit under it. */
   private seq = 0;
+  /** The step in progress: unsubscribing does not cancel it, so a stop waits for it. */
+  inFlight: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly evaluator: Evaluator,
@@ -120,7 +124,13 @@ class Engine {
     return this.opts.clock ? this.opts.clock() : (this.opts.scheduler ?? asyncScheduler).now();
   }
 
-  async run(step: Step): Promise<BatchReport> {
+  run(step: Step): Promise<BatchReport> {
+    const running = this.step(step);
+    this.inFlight = running.catch(() => undefined);
+    return running;
+  }
+
+  private async step(step: Step): Promise<BatchReport> {
     const report = emptyReport(step.kind);
     const observations: Observation[] = [];
     const audit: AuditEntry[] = [];
@@ -223,6 +233,7 @@ export async function startEngine(
     reload: (book, by, reason) => new Promise((done) => actions.next({ kind: 'reload', book, by, reason, done })),
     setMode: (mode, by, reason) => new Promise((done) => actions.next({ kind: 'mode', mode, by, reason, done })),
     tick: () => new Promise((done) => actions.next({ kind: 'tick', done })),
+    idle: () => engine.inFlight.then(() => undefined),
   };
   return { reports, evaluator, control };
 }

@@ -109,6 +109,7 @@ export async function runFromConfig(path: string, print: (line: string) => void)
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await control.idle();
   print(`seed: ${processed} messages processed, ${deadLettered} dead-lettered`);
   unwatch();
   for (const f of feeds) f.unsubscribe();
