@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs before `npm run demo`, `npm test` and `npm run bench`, so the README's two commands work on a
 // fresh machine: installs the npm packages when node_modules is missing or older than the lockfile,
-// and, for tests and the benchmark, Debian's nats-server, influxdb and libxml2-utils (xmllint) when absent.
+// and, for tests and the benchmark, Debian's nats-server, influxdb, libxml2-utils (xmllint) and espeak-ng when absent.
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 
@@ -13,11 +13,12 @@ if (!existsSync(marker) || statSync(marker).mtimeMs < statSync('package-lock.jso
 }
 
 // Debian tools by the command the tests run: nats-server (a real NATS), influxd (a real InfluxDB 1.x for
-// the store tests), xmllint (CAP 1.2 against its XSD).
+// the store tests), xmllint (CAP 1.2 against its XSD), espeak-ng (speech audio for broadcast speakers).
 const TOOLS = [
   { command: 'nats-server', paths: ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'], apt: 'nats-server' },
   { command: 'influxd', paths: ['/usr/bin/influxd', '/usr/local/bin/influxd'], apt: 'influxdb' },
   { command: 'xmllint', paths: ['/usr/bin/xmllint'], apt: 'libxml2-utils' },
+  { command: 'espeak-ng', paths: ['/usr/bin/espeak-ng'], apt: 'espeak-ng' },
 ];
 const has = (t) => t.paths.some(existsSync) || (() => { try { execFileSync('sh', ['-c', `command -v ${t.command}`], { stdio: 'ignore' }); return true; } catch { return false; } })();
 const missing = process.argv.includes('--nats') ? TOOLS.filter((t) => !has(t)) : [];

@@ -36,8 +36,12 @@ const { values: args } = parseArgs({
     rules: { type: 'string', default: '100' },
     rate: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '5' },
+    /** Run only these sections (comma-separated): backtest, geofence, outbox, stores, engine. */
+    only: { type: 'string', default: 'backtest,geofence,outbox,stores,engine' },
   },
 });
+const sections = new Set(args.only.split(','));
+const want = (section: string) => sections.has(section);
 const N = Number(args.messages);
 const STATIONS = Number(args.stations);
 const RULES = Number(args.rules);
@@ -193,104 +197,124 @@ async function main(): Promise<void> {
   try {
     await bus.ensureStreams();
     console.log(`seed bench: ${N.toLocaleString()} observations, ${(STATIONS * RULES).toLocaleString()} series (${STATIONS} stations × ${RULES} metrics), ${RULES}-rule threshold pack, nats-server ${server.url}\n`);
-    const bt = await benchBacktest(join(dir, 'season.duckdb'));
-    const pps = (ms: number) => bt.points / (ms / 1000);
-    console.log(`backtest: 50 gauges × 180 days at 5 min, the hydrology pack (goal: under 10 s; run first, on a fresh heap)\n`);
-    console.log(
-      formatTable([
-        ['phase', 'points', 'seconds', 'points/s', 'vs scan'],
-        ['load into DuckDB (prefill)', bt.points, bt.loadMs / 1000, pps(bt.loadMs), ''],
-        ['baseline: DuckDB scan in time order, no rules', bt.points, bt.scanMs / 1000, pps(bt.scanMs), 1],
-        [`backtest: scan + every rule of the pack (${bt.events.toLocaleString('en')} events)`, bt.points, bt.backtestMs / 1000, pps(bt.backtestMs), pps(bt.backtestMs) / pps(bt.scanMs)],
-      ]),
-    );
-    console.log('');
-    const geo = benchGeofence();
-    const gps = (ms: number) => geo.positions / (ms / 1000);
-    console.log(`geofence: ${VESSELS.toLocaleString('en')} vessels against ${ZONES.toLocaleString('en')} zones, the shipped vessel pack (goal: at least 100,000 positions/s)\n`);
-    console.log(
-      formatTable([
-        ['phase', 'positions', 'seconds', 'positions/s', 'vs index'],
-        [`baseline: spatial index lookup only (${geo.inside.toLocaleString('en')} inside)`, geo.positions, geo.indexMs / 1000, gps(geo.indexMs), 1],
-        [`evaluator: the vessel pack, ladders, lifecycles (${geo.events.toLocaleString('en')} events)`, geo.positions, geo.evaluatorMs / 1000, gps(geo.evaluatorMs), gps(geo.evaluatorMs) / gps(geo.indexMs)],
-      ]),
-    );
-    console.log('');
-    const outboxBare = await benchOutbox(nullStore);
-    const outboxStore = await openDuckDbStore(join(dir, 'outbox.duckdb'));
-    const outboxDuck = await benchOutbox(outboxStore);
-    await outboxStore.close();
-    const dps = (ms: number) => OUTBOX_DELIVERIES / (ms / 1000);
-    console.log(`outbox: ${OUTBOX_DELIVERIES.toLocaleString('en')} deliveries to distinct recipients over a channel that answers at once, 64 in flight\n`);
-    console.log(
-      formatTable([
-        ['phase', 'deliveries', 'seconds', 'deliveries/s', 'vs no store'],
-        ['baseline: outbox bookkeeping, a store that keeps nothing', OUTBOX_DELIVERIES, outboxBare / 1000, dps(outboxBare), 1],
-        ['outbox: stored before and after each attempt (DuckDB)', OUTBOX_DELIVERIES, outboxDuck / 1000, dps(outboxDuck), dps(outboxDuck) / dps(outboxBare)],
-      ]),
-    );
-    console.log('');
-    const influxd = await startInfluxd();
-    const stores: [string, () => Promise<Store>][] = [
-      ['DuckDB (embedded file)', () => openDuckDbStore(join(dir, 'stores.duckdb'))],
-      ['InfluxDB 1.x (Debian influxd, v1 API)', () => openInfluxStore({ url: influxd.url, api: 'v1', database: 'bench' })],
-    ];
-    if (process.env.QUESTDB_URL) stores.push(['QuestDB (QUESTDB_URL)', () => openQuestDbStore({ httpUrl: process.env.QUESTDB_URL!, pgUrl: process.env.QUESTDB_PG_URL ?? 'postgres://admin:quest@127.0.0.1:8812/qdb', prefix: 'seed_bench_' })]);
-    const encodeMs = benchEncode();
-    const spp = (ms: number) => STORE_POINTS / (ms / 1000);
-    const storeRows: (string | number)[][] = [['store', 'points', 'write s', 'points/s', 'vs encode', '24 h range p50 / p99 ms', '24 h hourly buckets p50 / p99 ms']];
-    storeRows.push(['baseline: line protocol encoding only, no I/O', STORE_POINTS, encodeMs / 1000, spp(encodeMs), 1, '', '']);
-    let rangeRows = 0;
-    try {
-      for (const [name, open] of stores) {
-        const s = await open();
-        const r = await benchStore(s);
-        await s.close();
-        rangeRows = r.rangeRows;
-        storeRows.push([name, STORE_POINTS, r.writeMs / 1000, spp(r.writeMs), spp(r.writeMs) / spp(encodeMs), latencyCell(r.range), latencyCell(r.aggregate)]);
-      }
-    } finally {
-      await influxd.stop();
-    }
-    console.log(`stores: ${STORE_POINTS.toLocaleString('en')} observations of 100 series in commits of 5,000, then 50 queries of one series over 24 h (${rangeRows.toLocaleString('en')} readings) and its hourly buckets (goal: writes well above 100,000 points/s)\n`);
-    console.log(formatTable(storeRows));
-    console.log('');
-    const publishMs = await publishAll(bus, N);
-    const source = (name: string) => bus.source(name, { batch: 5000 });
-    const ceilingMs = await ceiling(source('ceiling'), N);
-    const base = { publisher: bus.publisher, sinks: [busSink(bus.publisher)], batch: { maxSize: 5000, maxWaitMs: 50 } };
-    const bare = await engineRun(source('engine-nostore'), N, { ...base, store: nullStore });
-    const store = await openDuckDbStore(join(dir, 'bench.duckdb'));
-    const full = await engineRun(source('engine-duckdb'), N, { ...base, store });
-    const rate = Number(args.rate);
-    const seconds = Number(args.seconds);
-    const after = await bus.lastSeq('OBS');
-    const delays = await latency(bus, source('engine-latency'), { ...base, store, startAfterSeq: after }, rate, seconds);
-    await store.close();
-    const perSeries = memoryPerSeries(100_000);
-
-    const rps = (ms: number) => N / (ms / 1000);
-    const ceil = rps(ceilingMs);
-    console.log(
-      formatTable([
-        ['phase', 'observations', 'seconds', 'obs/s', 'vs ceiling'],
-        ['publish into JetStream (prefill)', N, publishMs / 1000, rps(publishMs), ''],
-        ['ceiling: JetStream consume + decode only', N, ceilingMs / 1000, ceil, 1],
-        ['engine: decode + 100 rules + warn publish, no store', N, bare.ms / 1000, rps(bare.ms), rps(bare.ms) / ceil],
-        ['engine: the same + DuckDB commit per batch', N, full.ms / 1000, rps(full.ms), rps(full.ms) / ceil],
-      ]),
-    );
-    console.log(`\nwarning events: ${full.events.toLocaleString()} in the DuckDB run`);
-    console.log(
-      `publish → warning received on warn.> at ${rate.toLocaleString()} obs/s for ${seconds} s (engine with DuckDB, batches ≤ 5000 / 50 ms): ` +
-        (delays.length ? `n=${delays.length}, p50 ${percentile(delays, 0.5).toFixed(1)} ms, p99 ${percentile(delays, 0.99).toFixed(1)} ms, max ${delays[delays.length - 1]!.toFixed(1)} ms` : 'no warnings'),
-    );
-    console.log(`memory per series (evaluator: binding + state, 100,000 series): ${Math.round(perSeries)} bytes${(globalThis as { gc?: unknown }).gc ? '' : ' (no --expose-gc: approximate)'}`);
+    if (want('backtest')) await backtestSection(dir);
+    if (want('geofence')) geofenceSection();
+    if (want('outbox')) await outboxSection(dir);
+    if (want('stores')) await storesSection(dir);
+    if (want('engine')) await engineSection(bus, dir);
   } finally {
     await bus.close();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function backtestSection(dir: string): Promise<void> {
+  const bt = await benchBacktest(join(dir, 'season.duckdb'));
+  const pps = (ms: number) => bt.points / (ms / 1000);
+  console.log(`backtest: 50 gauges × 180 days at 5 min, the hydrology pack (goal: under 10 s; run first, on a fresh heap)\n`);
+  console.log(
+    formatTable([
+      ['phase', 'points', 'seconds', 'points/s', 'vs scan'],
+      ['load into DuckDB (prefill)', bt.points, bt.loadMs / 1000, pps(bt.loadMs), ''],
+      ['baseline: DuckDB scan in time order, no rules', bt.points, bt.scanMs / 1000, pps(bt.scanMs), 1],
+      [`backtest: scan + every rule of the pack (${bt.events.toLocaleString('en')} events)`, bt.points, bt.backtestMs / 1000, pps(bt.backtestMs), pps(bt.backtestMs) / pps(bt.scanMs)],
+    ]),
+  );
+  console.log('');
+}
+
+function geofenceSection(): void {
+  const geo = benchGeofence();
+  const gps = (ms: number) => geo.positions / (ms / 1000);
+  console.log(`geofence: ${VESSELS.toLocaleString('en')} vessels against ${ZONES.toLocaleString('en')} zones, the shipped vessel pack (goal: at least 100,000 positions/s)\n`);
+  console.log(
+    formatTable([
+      ['phase', 'positions', 'seconds', 'positions/s', 'vs index'],
+      [`baseline: spatial index lookup only (${geo.inside.toLocaleString('en')} inside)`, geo.positions, geo.indexMs / 1000, gps(geo.indexMs), 1],
+      [`evaluator: the vessel pack, ladders, lifecycles (${geo.events.toLocaleString('en')} events)`, geo.positions, geo.evaluatorMs / 1000, gps(geo.evaluatorMs), gps(geo.evaluatorMs) / gps(geo.indexMs)],
+    ]),
+  );
+  console.log('');
+}
+
+async function outboxSection(dir: string): Promise<void> {
+  const outboxBare = await benchOutbox(nullStore);
+  const outboxStore = await openDuckDbStore(join(dir, 'outbox.duckdb'));
+  const outboxDuck = await benchOutbox(outboxStore);
+  await outboxStore.close();
+  const dps = (ms: number) => OUTBOX_DELIVERIES / (ms / 1000);
+  console.log(`outbox: ${OUTBOX_DELIVERIES.toLocaleString('en')} deliveries to distinct recipients over a channel that answers at once, 64 in flight\n`);
+  console.log(
+    formatTable([
+      ['phase', 'deliveries', 'seconds', 'deliveries/s', 'vs no store'],
+      ['baseline: outbox bookkeeping, a store that keeps nothing', OUTBOX_DELIVERIES, outboxBare / 1000, dps(outboxBare), 1],
+      ['outbox: stored before and after each attempt (DuckDB)', OUTBOX_DELIVERIES, outboxDuck / 1000, dps(outboxDuck), dps(outboxDuck) / dps(outboxBare)],
+    ]),
+  );
+  console.log('');
+}
+
+async function storesSection(dir: string): Promise<void> {
+  const influxd = await startInfluxd();
+  const stores: [string, () => Promise<Store>][] = [
+    ['DuckDB (embedded file)', () => openDuckDbStore(join(dir, 'stores.duckdb'))],
+    ['InfluxDB 1.x (Debian influxd, v1 API)', () => openInfluxStore({ url: influxd.url, api: 'v1', database: 'bench' })],
+  ];
+  if (process.env.QUESTDB_URL) stores.push(['QuestDB (QUESTDB_URL)', () => openQuestDbStore({ httpUrl: process.env.QUESTDB_URL!, pgUrl: process.env.QUESTDB_PG_URL ?? 'postgres://admin:quest@127.0.0.1:8812/qdb', prefix: 'seed_bench_' })]);
+  const encodeMs = benchEncode();
+  const spp = (ms: number) => STORE_POINTS / (ms / 1000);
+  const storeRows: (string | number)[][] = [['store', 'points', 'write s', 'points/s', 'vs encode', '24 h range p50 / p99 ms', '24 h hourly buckets p50 / p99 ms']];
+  storeRows.push(['baseline: line protocol encoding only, no I/O', STORE_POINTS, encodeMs / 1000, spp(encodeMs), 1, '', '']);
+  let rangeRows = 0;
+  try {
+    for (const [name, open] of stores) {
+      const s = await open();
+      const r = await benchStore(s);
+      await s.close();
+      rangeRows = r.rangeRows;
+      storeRows.push([name, STORE_POINTS, r.writeMs / 1000, spp(r.writeMs), spp(r.writeMs) / spp(encodeMs), latencyCell(r.range), latencyCell(r.aggregate)]);
+    }
+  } finally {
+    await influxd.stop();
+  }
+  console.log(`stores: ${STORE_POINTS.toLocaleString('en')} observations of 100 series in commits of 5,000, then 50 queries of one series over 24 h (${rangeRows.toLocaleString('en')} readings) and its hourly buckets (goal: writes well above 100,000 points/s)\n`);
+  console.log(formatTable(storeRows));
+  console.log('');
+}
+
+async function engineSection(bus: JetStreamBus, dir: string): Promise<void> {
+  const publishMs = await publishAll(bus, N);
+  const source = (name: string) => bus.source(name, { batch: 5000 });
+  const ceilingMs = await ceiling(source('ceiling'), N);
+  const base = { publisher: bus.publisher, sinks: [busSink(bus.publisher)], batch: { maxSize: 5000, maxWaitMs: 50 } };
+  const bare = await engineRun(source('engine-nostore'), N, { ...base, store: nullStore });
+  const store = await openDuckDbStore(join(dir, 'bench.duckdb'));
+  const full = await engineRun(source('engine-duckdb'), N, { ...base, store });
+  const rate = Number(args.rate);
+  const seconds = Number(args.seconds);
+  const after = await bus.lastSeq('OBS');
+  const delays = await latency(bus, source('engine-latency'), { ...base, store, startAfterSeq: after }, rate, seconds);
+  await store.close();
+  const perSeries = memoryPerSeries(100_000);
+
+  const rps = (ms: number) => N / (ms / 1000);
+  const ceil = rps(ceilingMs);
+  console.log(
+    formatTable([
+      ['phase', 'observations', 'seconds', 'obs/s', 'vs ceiling'],
+      ['publish into JetStream (prefill)', N, publishMs / 1000, rps(publishMs), ''],
+      ['ceiling: JetStream consume + decode only', N, ceilingMs / 1000, ceil, 1],
+      ['engine: decode + 100 rules + warn publish, no store', N, bare.ms / 1000, rps(bare.ms), rps(bare.ms) / ceil],
+      ['engine: the same + DuckDB commit per batch', N, full.ms / 1000, rps(full.ms), rps(full.ms) / ceil],
+    ]),
+  );
+  console.log(`\nwarning events: ${full.events.toLocaleString()} in the DuckDB run`);
+  console.log(
+    `publish → warning received on warn.> at ${rate.toLocaleString()} obs/s for ${seconds} s (engine with DuckDB, batches ≤ 5000 / 50 ms): ` +
+      (delays.length ? `n=${delays.length}, p50 ${percentile(delays, 0.5).toFixed(1)} ms, p99 ${percentile(delays, 0.99).toFixed(1)} ms, max ${delays[delays.length - 1]!.toFixed(1)} ms` : 'no warnings'),
+  );
+  console.log(`memory per series (evaluator: binding + state, 100,000 series): ${Math.round(perSeries)} bytes${(globalThis as { gc?: unknown }).gc ? '' : ' (no --expose-gc: approximate)'}`);
 }
 
 await main();
