@@ -1,40 +1,8 @@
 // JSON wire codec for observations, validated with zod. Decoding never throws: a bad message
 // comes back with a plain reason so the caller can dead-letter it.
-import { z } from 'zod';
-import { QUALITIES, TOKEN, type Observation } from './observation.ts';
-
-const token = z.string().regex(TOKEN, 'must be letters, digits, "-" or "_"');
-
-/** ISO 8601 with an explicit offset (a reading without one is ambiguous), or epoch milliseconds. */
-const timestamp = z.union([
-  z.number().int().nonnegative(),
-  z.string().refine((s) => /(Z|[+-]\d\d:?\d\d)$/.test(s) && !Number.isNaN(Date.parse(s)), {
-    message: 'must be ISO 8601 with an offset (e.g. 2026-07-01T08:00:00+08:00) or epoch milliseconds',
-  }),
-]);
-
-const finite = z.number().finite();
-
-const wire = z
-  .object({
-    domain: token.optional(),
-    station: token.optional(),
-    metric: token.optional(),
-    ts: timestamp,
-    value: finite.optional(),
-    position: z
-      .object({
-        lon: finite.min(-180).max(180),
-        lat: finite.min(-90).max(90),
-        speed: finite.nonnegative().optional(),
-        course: finite.min(0).max(360).optional(),
-      })
-      .optional(),
-    unit: z.string().max(32).optional(),
-    quality: z.enum(QUALITIES).default('reliable'),
-    source: z.string().max(128).optional(),
-  })
-  .refine((o) => o.value !== undefined || o.position !== undefined, { message: 'needs a value or a position' });
+import type { z } from 'zod';
+import type { Observation } from './observation.ts';
+import { readWire, wire } from './wire.ts';
 
 export type Decoded = { ok: true; obs: Observation } | { ok: false; reason: string };
 
@@ -60,9 +28,12 @@ export function decodeObservation(subject: string, data: Uint8Array): Decoded {
   } catch (e) {
     return { ok: false, reason: `not JSON: ${(e as Error).message}` };
   }
-  const parsed = wire.safeParse(json);
-  if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
-  const w = parsed.data;
+  let w = readWire(json);
+  if (w === undefined) {
+    const parsed = wire.safeParse(json);
+    if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
+    w = parsed.data;
+  }
   const [, domain, station, metric] = parts as [string, string, string, string];
   const clash = w.domain !== undefined && w.domain !== domain ? 'domain' : w.station !== undefined && w.station !== station ? 'station' : w.metric !== undefined && w.metric !== metric ? 'metric' : undefined;
   if (clash) return { ok: false, reason: `${clash} "${w[clash]}" contradicts subject "${subject}"` };
