@@ -11,11 +11,13 @@ import {
   type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
+  type JsMsg,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { ClosedConnectionError, DrainingConnectionError, connect, headers, nanos, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { Observable } from 'rxjs';
 import type { Inbound, PublishOptions, Publisher, Source } from '../bus.ts';
+import { JetStreamAcks } from './jetstream-acks.ts';
 
 /** The streams Seed uses; warnings dedupe on msgId within the window. */
 const STREAMS: { name: string; subjects: string[]; duplicateWindowMs?: number }[] = [
@@ -59,12 +61,13 @@ export async function openJetStream(url: string, options: Omit<NodeConnectionOpt
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   let closing = false;
+  const acks = new JetStreamAcks(nc);
 
   const publisher: JetStreamPublisher = {
     async publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<void> {
       if (subject.startsWith('warn.')) {
         // Awaited with msgID: the server acks once stored and drops a repeat within the window.
-        await js.publish(subject, data, opts?.msgId ? { msgID: opts.msgId } : undefined);
+        await acks.publish(subject, data, opts?.msgId);
         return;
       }
       // Fire and forget for throughput; the stream captures it. The header still lets JetStream dedupe.
@@ -92,8 +95,26 @@ export async function openJetStream(url: string, options: Omit<NodeConnectionOpt
       if (nc.isClosed()) return;
       closing = true;
       await nc.drain();
+      acks.close();
     },
   };
+}
+
+/** A message as the engine sees it; a class, so no closure is made per message. */
+class JetStreamInbound implements Inbound {
+  readonly subject: string;
+  readonly data: Uint8Array;
+  constructor(
+    private readonly m: JsMsg,
+    readonly seq: number,
+  ) {
+    this.subject = m.subject;
+    this.data = m.data;
+  }
+
+  ack(): void {
+    ackQuietly(this.m);
+  }
 }
 
 /** An ack that cannot be sent because the connection is closing is only a later redelivery, which afterSeq skips. */
@@ -161,28 +182,29 @@ function consumeDurable(conn: Connection, durable: string, opts: SourceOptions, 
     const run = async (): Promise<void> => {
       const info = await openConsumer(jsm, durable, opts, afterSeq);
       if (sub.closed) return;
-      messages = await js.consumers.getConsumerFromInfo(info).consume({ max_messages: opts.batch ?? 1_000 });
+      let last = 0;
+      // A callback, not an async iterator: one call per message instead of a promise per message.
+      const deliver = (m: JsMsg): void => {
+        if (sub.closed) return; // messages buffered before the unsubscribe
+        const seq = m.info.streamSequence;
+        if (afterSeq !== undefined && seq <= afterSeq) {
+          m.ack(); // already committed by the engine: move the ack floor past it
+          return;
+        }
+        // A redelivery (ack_wait ran out mid-batch) of a message already passed on: the engine's ack of a
+        // later message covers it, so drop it and keep seq strictly increasing.
+        if (seq <= last) return;
+        last = seq;
+        sub.next(new JetStreamInbound(m, seq));
+      };
+      messages = await js.consumers.getConsumerFromInfo(info).consume({ max_messages: opts.batch ?? 1_000, callback: deliver });
       if (sub.closed) {
         await messages.close();
         return;
       }
-      let last = 0;
-      for await (const m of messages) {
-        if (sub.closed) break; // messages buffered before the unsubscribe
-        const seq = m.info.streamSequence;
-        if (afterSeq !== undefined && seq <= afterSeq) {
-          m.ack(); // already committed by the engine: move the ack floor past it
-          continue;
-        }
-        // A redelivery (ack_wait ran out mid-batch) of a message already passed on: the engine's ack of a
-        // later message covers it, so drop it and keep seq strictly increasing.
-        if (seq <= last) continue;
-        last = seq;
-        sub.next({ subject: m.subject, data: m.data, seq, ack: () => ackQuietly(m) });
-      }
-      if (sub.closed) return;
-      // The loop ends on its own only when the consumer or the connection gave up.
       const err = await messages.closed();
+      if (sub.closed) return;
+      // Closed without an unsubscribe: the consumer or the connection gave up.
       if (err) throw err;
       if (nc.isClosed() && !conn.closing()) throw (await nc.closed()) ?? new Error('NATS connection closed');
       sub.complete();
