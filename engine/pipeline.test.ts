@@ -11,6 +11,7 @@ import type { WarningSink } from './sinks/sink.ts';
 import { MemoryBus } from './sources/memory-bus.ts';
 import type { Station } from './station.ts';
 import { openDuckDbStore } from './store/duckdb-store.ts';
+import type { CommitBatch, Store } from './store/store.ts';
 import type { WarningEvent } from './warning.ts';
 
 const rules = parseRuleFile('r.yaml', 'id: high\ntitle: High\ndomain: hydrology\nmatch: { metric: stage }\ntiers: { red: { above: 5 } }\n').rules;
@@ -74,4 +75,76 @@ test('a stop while a batch is with the sinks: idle() waits until that batch is w
   await stopped;
   assert.equal((await store.warnings()).length, 1, 'the batch in the sinks was committed');
   await store.close();
+});
+
+/** A store whose commits wait for a gate, or fail, on request. */
+function gatedStore(inner: Store): { store: Store; commits: CommitBatch[]; hold(): () => void; failNext(): void } {
+  const commits: CommitBatch[] = [];
+  let gate: Promise<void> | undefined;
+  let fail = false;
+  const store: Store = {
+    ...inner,
+    async commit(batch) {
+      const failing = fail;
+      fail = false;
+      await gate;
+      if (failing) throw new Error('disk full');
+      await inner.commit(batch);
+      commits.push(batch);
+    },
+  };
+  return {
+    store,
+    commits,
+    hold: () => {
+      let open!: () => void;
+      gate = new Promise<void>((r) => (open = r));
+      return () => {
+        gate = undefined;
+        open();
+      };
+    },
+    failNext: () => (fail = true),
+  };
+}
+
+test('a batch is evaluated and handed to the sinks while the batch before it commits; commits and acks keep their order', async () => {
+  const bus = new MemoryBus();
+  const gated = gatedStore(await openDuckDbStore(':memory:'));
+  const seen: WarningEvent[] = [];
+  const sink: WarningSink = { write: (events) => Promise.resolve(void seen.push(...events)) };
+  const { reports } = await startEngine(bus.source(), rules, stations, { store: gated.store, publisher: bus, sinks: [sink], batch: { maxWaitMs: 5 } });
+  const done = lastValueFrom(reports.pipe(toArray()));
+  const release = gated.hold();
+  await bus.publish('obs.hydrology.H1.stage', encodeObservation(obs(0, 6)));
+  await new Promise((r) => setTimeout(r, 30));
+  await bus.publish('obs.hydrology.H1.stage', encodeObservation(obs(1, 4)));
+  await new Promise((r) => setTimeout(r, 30));
+  // The second batch (the lift) reached the sinks with the first batch's commit still waiting.
+  assert.deepEqual(seen.map((e) => e.kind), ['issued', 'lifted']);
+  assert.equal(gated.commits.length, 0);
+  release();
+  bus.close();
+  const batches = await done;
+  assert.deepEqual(batches.map((b) => b.events.map((e) => e.kind)), [['issued'], ['lifted']]);
+  assert.deepEqual(gated.commits.map((c) => c.events.map((e) => e.kind)), [['issued'], ['lifted']]);
+  await gated.store.close();
+});
+
+test('a failed commit stops the engine, and no later batch commits after it', async () => {
+  const bus = new MemoryBus();
+  const gated = gatedStore(await openDuckDbStore(':memory:'));
+  const { reports } = await startEngine(bus.source(), rules, stations, { store: gated.store, publisher: bus, sinks: [], batch: { maxWaitMs: 5 } });
+  const done = lastValueFrom(reports.pipe(toArray()));
+  const release = gated.hold();
+  gated.failNext();
+  await bus.publish('obs.hydrology.H1.stage', encodeObservation(obs(0, 6)));
+  await new Promise((r) => setTimeout(r, 30));
+  await bus.publish('obs.hydrology.H1.stage', encodeObservation(obs(1, 4)));
+  await new Promise((r) => setTimeout(r, 30));
+  release();
+  await assert.rejects(done, /disk full/);
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(gated.commits.length, 0, 'the second batch was not committed over the first');
+  await gated.store.close();
 });

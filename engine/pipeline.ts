@@ -2,9 +2,10 @@
 // dead-letter subject with its reason), quality-gated, evaluated, handed to the sinks, committed
 // to the store in one transaction together with the rule states and the source position, and only
 // then acknowledged. Clock ticks and operator actions (rule swaps, mode switches) are steps of the
-// same serial stream, so they never interleave with a batch. A crash anywhere before the commit redelivers the batch; after it, the
-// checkpoint skips it: nothing lost, nothing doubled.
-import { asyncScheduler, bufferTime, concatMap, EMPTY, endWith, filter, interval, map, merge, Subject, takeWhile, type Observable, type SchedulerLike } from 'rxjs';
+// same ordered stream, so they never interleave with a batch; a batch is evaluated while the one
+// before it commits (Engine.run). A crash anywhere before a batch's commit redelivers it; after it,
+// the checkpoint skips it: nothing lost, nothing doubled.
+import { asyncScheduler, bufferTime, EMPTY, endWith, filter, interval, map, merge, mergeMap, Subject, takeWhile, type Observable, type SchedulerLike } from 'rxjs';
 import type { Mode, Rule } from '../rules/rule.ts';
 import type { Zone } from '../stations/zones.ts';
 import type { Inbound, Publisher, Source } from './bus.ts';
@@ -13,10 +14,13 @@ import { Evaluator, type RuleBook, type StepResult } from './evaluator.ts';
 import { isUsable, seriesKey, type Observation } from './observation.ts';
 import type { WarningSink } from './sinks/sink.ts';
 import type { Station } from './station.ts';
-import type { AuditEntry, DeadLetter, Store } from './store/store.ts';
+import type { AuditEntry, CommitBatch, DeadLetter, Store } from './store/store.ts';
 import type { WarningEvent } from './warning.ts';
 
 export const DLQ_SUBJECT = 'dlq.obs';
+
+/** Messages evaluated between two turns of the event loop. */
+const YIELD_EVERY = 500;
 
 export interface BatchReport {
   /** What the step was: a batch of messages, a clock tick, a rule swap, a mode switch. */
@@ -95,6 +99,13 @@ function payloadText(data: Uint8Array): string {
   }
 }
 
+/** A step evaluated: its report, the message that acks it, what it commits. */
+interface Evaluated {
+  report: BatchReport;
+  last: Inbound | undefined;
+  batch: CommitBatch;
+}
+
 const emptyReport = (kind: BatchReport['kind']): BatchReport => ({ kind, received: 0, stored: 0, unusable: 0, flagged: [], derived: 0, late: 0, deadLetters: [], events: [] });
 
 /** Read back what rules with windows or learned intervals need from the store. */
@@ -111,8 +122,8 @@ async function warmSamplers(samplers: readonly Sampler[], store: Store, now: num
 class Engine {
   /** The last committed source position: clock ticks and operator actions commit under it. */
   private seq = 0;
-  /** The step in progress: unsubscribing does not cancel it, so a stop waits for it. */
-  inFlight: Promise<unknown> = Promise.resolve();
+  /** The last step run, by stage. Unsubscribing cancels none of them, so a stop waits for its commit. */
+  private chain: { evaluated: Promise<unknown>; written: Promise<unknown>; committed: Promise<unknown> } = { evaluated: Promise.resolve(), written: Promise.resolve(), committed: Promise.resolve() };
 
   constructor(
     readonly evaluator: Evaluator,
@@ -124,17 +135,37 @@ class Engine {
     return this.opts.clock ? this.opts.clock() : (this.opts.scheduler ?? asyncScheduler).now();
   }
 
+  /**
+   * Steps overlap in three stages, each in step order: a batch is evaluated as soon as the step
+   * before it is evaluated, its events go to the sinks once the step before has written its own,
+   * and it commits (then acks) once the step before has committed. So a batch is evaluated while
+   * the one before commits. An action (tick, rule swap, mode) waits for every commit before it:
+   * a swap reads history back from the store. A failure stops every later step's commit.
+   */
   run(step: Step): Promise<BatchReport> {
-    const running = this.step(step);
-    this.inFlight = running.catch(() => undefined);
-    return running;
+    const before = this.chain;
+    const evaluated = (step.kind === 'batch' ? before.evaluated : before.committed).then(() => this.evaluate(step));
+    const written = Promise.all([evaluated, before.written]).then(([e]) => this.write(e));
+    const committed = Promise.all([written, before.committed]).then(([e]) => this.commit(step, e));
+    // Rejections reach the caller through `committed`; the other two only pass them down the chain.
+    for (const p of [evaluated, written]) p.catch(() => undefined);
+    this.chain = { evaluated, written, committed };
+    return committed;
   }
 
-  private async step(step: Step): Promise<BatchReport> {
+  /** Settles when every step run so far has committed or failed. */
+  idle(): Promise<void> {
+    return this.chain.committed.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  private async evaluate(step: Step): Promise<Evaluated> {
     const report = emptyReport(step.kind);
     const observations: Observation[] = [];
     const audit: AuditEntry[] = [];
-    if (step.kind === 'batch') this.batch(step.batch, report, observations);
+    if (step.kind === 'batch') await this.batch(step.batch, report, observations);
     else if (step.kind === 'reload') {
       report.events.push(...this.evaluator.replace(step.book, this.now));
       await warm(this.evaluator, this.opts.store);
@@ -145,34 +176,44 @@ class Engine {
     }
     // The clock is read on ticks (and actions), not per batch: a silence is found within one tick.
     if (step.kind !== 'batch') {
-      for (const sampler of this.opts.samplers ?? []) for (const o of sampler.sample(this.now)) this.evaluate(o, report, observations);
+      for (const sampler of this.opts.samplers ?? []) for (const o of sampler.sample(this.now)) this.evaluateOne(o, report, observations);
       report.events.push(...this.evaluator.tick(this.now));
     }
-    const { store, publisher, sinks } = this.opts;
-    await Promise.all([
-      ...sinks.map((s) => s.write(report.events)),
-      ...report.deadLetters.map((d) => publisher.publish(DLQ_SUBJECT, encoder.encode(JSON.stringify(d)))),
-    ]);
     const last = step.kind === 'batch' ? step.batch[step.batch.length - 1]! : undefined;
     if (last?.seq !== undefined) this.seq = last.seq;
-    await store.commit({ observations, events: report.events, deadLetters: report.deadLetters, audit, checkpoint: { consumer: this.consumer, seq: this.seq, states: this.evaluator.takeDirty() } });
+    return { report, last, batch: { observations, events: report.events, deadLetters: report.deadLetters, audit, checkpoint: { consumer: this.consumer, seq: this.seq, states: this.evaluator.takeDirty() } } };
+  }
+
+  private async write(e: Evaluated): Promise<Evaluated> {
+    const { publisher, sinks } = this.opts;
+    await Promise.all([
+      ...sinks.map((s) => s.write(e.report.events)),
+      ...e.report.deadLetters.map((d) => publisher.publish(DLQ_SUBJECT, encoder.encode(JSON.stringify(d)))),
+    ]);
+    return e;
+  }
+
+  private async commit(step: Step, { report, last, batch }: Evaluated): Promise<BatchReport> {
+    await this.opts.store.commit(batch);
     last?.ack();
     if (last?.seq !== undefined) report.seq = last.seq;
     if ('done' in step) step.done?.(report);
     return report;
   }
 
-  private batch(batch: Inbound[], report: BatchReport, observations: Observation[]): void {
+  private async batch(batch: Inbound[], report: BatchReport, observations: Observation[]): Promise<void> {
     const now = this.now;
     report.received = batch.length;
-    for (const m of batch) {
+    for (const [i, m] of batch.entries()) {
+      // Let the store's callbacks in now and then: the commit before this batch goes on meanwhile.
+      if (i > 0 && i % YIELD_EVERY === 0) await new Promise(setImmediate);
       const decoded = decodeObservation(m.subject, m.data);
       if (!decoded.ok) {
         report.deadLetters.push({ subject: m.subject, reason: decoded.reason, payload: payloadText(m.data), at: now });
         continue;
       }
-      const result = this.evaluate(decoded.obs, report, observations);
-      for (const sampler of this.opts.samplers ?? []) for (const o of sampler.hear(result.obs) ?? []) this.evaluate(o, report, observations);
+      const result = this.evaluateOne(decoded.obs, report, observations);
+      for (const sampler of this.opts.samplers ?? []) for (const o of sampler.hear(result.obs) ?? []) this.evaluateOne(o, report, observations);
       if (result.late) {
         report.late++;
         report.deadLetters.push({ subject: m.subject, reason: result.late, payload: payloadText(m.data), at: now });
@@ -181,7 +222,7 @@ class Engine {
     report.stored = observations.length;
   }
 
-  private evaluate(input: Observation, report: BatchReport, observations: Observation[]): StepResult {
+  private evaluateOne(input: Observation, report: BatchReport, observations: Observation[]): StepResult {
     const result = this.evaluator.step(input);
     const obs = result.obs;
     observations.push(obs, ...result.derived);
@@ -228,12 +269,13 @@ export async function startEngine(
   const ticks = tickMs > 0 ? interval(tickMs, scheduler).pipe(map((): Step => ({ kind: 'tick' }))) : EMPTY;
   // The source ending ends the engine; ticks and actions only run alongside it.
   const steps = merge(batches.pipe(endWith(undefined)), ticks, actions).pipe(takeWhile((s): s is Step => s !== undefined));
-  const reports = steps.pipe(concatMap((step) => engine.run(step)));
+  // Two steps in flight: one evaluating while the one before commits (see Engine.run).
+  const reports = steps.pipe(mergeMap((step) => engine.run(step), 2));
   const control: EngineControl = {
     reload: (book, by, reason) => new Promise((done) => actions.next({ kind: 'reload', book, by, reason, done })),
     setMode: (mode, by, reason) => new Promise((done) => actions.next({ kind: 'mode', mode, by, reason, done })),
     tick: () => new Promise((done) => actions.next({ kind: 'tick', done })),
-    idle: () => engine.inFlight.then(() => undefined),
+    idle: () => engine.idle(),
   };
   return { reports, evaluator, control };
 }
