@@ -499,19 +499,21 @@ export class Evaluator {
     return 2 * (limits.flatline?.forMs ?? 0);
   }
 
-  private gate(obs: Observation, key: string): { obs: Observation; reasons?: string[] } {
+  /** The observation as its gate leaves it; flags and reasons, when it lowers the quality, go to `out`. */
+  private gate(obs: Observation, key: string, out: StepResult): Observation {
     const entry = this.qualityOf(key, obs.domain, obs.station, obs.metric);
-    if (!entry || obs.value === undefined || !isUsable(obs)) return { obs };
+    if (!entry || obs.value === undefined || !isUsable(obs)) return obs;
     const checked = checkQuality(entry.limits, entry.state, { ts: obs.ts, value: obs.value }, obs.quality);
     entry.state = checked.state;
-    if (!checked.reasons.length) return { obs };
-    return { obs: checked.quality === obs.quality ? obs : { ...obs, quality: checked.quality }, reasons: checked.reasons };
+    if (!checked.reasons.length) return obs;
+    out.qualityReasons = checked.reasons;
+    return (out.obs = checked.quality === obs.quality ? obs : { ...obs, quality: checked.quality });
   }
 
   step(input: Observation): StepResult {
     const key = seriesKey(input);
-    const { obs, reasons } = this.gate(input, key);
-    const out: StepResult = { obs, events: [], derived: [], ...(reasons && { qualityReasons: reasons }) };
+    const out: StepResult = { obs: input, events: [], derived: [] };
+    const obs = this.gate(input, key, out);
     if ((obs.value === undefined && !obs.position) || !isUsable(obs)) return out;
     const touched = this.touched;
     touched.clear();

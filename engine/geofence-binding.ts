@@ -56,8 +56,9 @@ export class GeofenceBinding {
   state: GeofenceState;
   /** The newest fix. Memory only: read back from the store at start. */
   last?: Fix;
-  /** The newest known speed and its time: a report without one (a class B unit's N/A) does not break a dwell. */
-  private speed?: { knots: number; ts: number };
+  /** The newest known speed and its time (NaN: none yet): a report without one (a class B unit's N/A) does not break a dwell. */
+  private knots = NaN;
+  private knotsTs = NaN;
   lastDecision?: Decision;
   private levels: Level[];
 
@@ -88,12 +89,16 @@ export class GeofenceBinding {
   move(fix: Fix): boolean {
     const areas = this.areas;
     this.last = fix;
-    if (fix.speed !== undefined) this.speed = { knots: fix.speed, ts: fix.ts };
-    const before = this.state.area;
+    if (fix.speed !== undefined) {
+      this.knots = fix.speed;
+      this.knotsTs = fix.ts;
+    }
+    const state = this.state;
+    const before = state.area;
     const kept = before ? areas.distance(before, fix.lon, fix.lat) <= this.variant.bufferM : false;
     const area = kept ? before! : (areas.containing(fix.lon, fix.lat)?.id ?? null);
-    if (area === before && (area ? this.state.seenIn : this.state.seenOut)) return false;
-    this.state = { ...this.state, area, seenIn: this.state.seenIn || area !== null, seenOut: this.state.seenOut || area === null };
+    if (area === before && (area ? state.seenIn : state.seenOut)) return false;
+    this.state = { ...state, area, seenIn: state.seenIn || area !== null, seenOut: state.seenOut || area === null };
     return true;
   }
 
@@ -110,8 +115,8 @@ export class GeofenceBinding {
     if (this.except && this.last && this.except.containing(this.last.lon, this.last.lat)) return 0;
     if (!v.speed) return 1;
     // A speed heard within the last half hour stands for a report that lacks one; older, nothing is known.
-    const speed = this.speed && this.last && this.last.ts - this.speed.ts <= SPEED_KEPT_MS ? this.speed.knots : undefined;
-    if (speed === undefined) return NaN;
+    const speed = this.last && this.last.ts - this.knotsTs <= SPEED_KEPT_MS ? this.knots : NaN;
+    if (Number.isNaN(speed)) return NaN;
     return (v.speed.above === undefined || speed > v.speed.above) && (v.speed.below === undefined || speed < v.speed.below) ? 1 : 0;
   }
 
