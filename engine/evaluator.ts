@@ -120,6 +120,8 @@ class Index {
   readonly additive = new Set<string>();
   /** Topological order: a compound rule comes after the compound rules it reads. */
   readonly compounds: CompoundRule[] = [];
+  /** Metrics some compound rule reads: only a reading of one of these can move a compound. */
+  readonly compoundMetrics = new Set<string>();
   readonly compoundRefs = new Map<string, { rules: Set<string>; metrics: Set<string> }>();
   readonly inhibitors = new Map<string, Rule[]>();
   readonly gates = new Map<string, QualityGate[]>();
@@ -191,6 +193,7 @@ class Index {
         if (dep?.kind === 'compound') visit(dep, seen);
       }
       this.compoundRefs.set(r.id, refs);
+      for (const m of refs.metrics) this.compoundMetrics.add(m);
       this.compounds.push(r);
     };
     const seen = new Set<string>();
@@ -223,6 +226,8 @@ export class Evaluator {
   private readonly restored: Map<string, StateRow>;
   private readonly series = new Map<string, SeriesBinding[]>();
   private readonly stale = new Map<string, StaleBinding[]>();
+  /** The deadmen in series order, as ticks visit them (undefined: to be sorted again). */
+  private staleOrder?: StaleBinding[];
   private readonly compounds = new Map<string, CompoundBinding>();
   /** Active tiers by rule, then entity: what compound rules and inhibition read. */
   private readonly current = new Map<string, Map<string, Tier>>();
@@ -392,6 +397,7 @@ export class Evaluator {
       if (last !== undefined) this.cold.add(key);
     }
     this.stale.set(key, stale);
+    this.staleOrder = undefined;
     if (last !== undefined && this.gateSpan(key) !== undefined) this.cold.add(key);
     const fences = this.fences.get(key) ?? [];
     for (const rule of this.index.fences.get(mk) ?? []) {
@@ -637,7 +643,10 @@ export class Evaluator {
     const previous = this.latest.get(key);
     if (!previous || previous.ts <= r.ts) this.latest.set(key, r);
     if (obs.unit && this.units.get(key) !== obs.unit) this.units.set(key, obs.unit);
-    if (this.index.compounds.length) touched.add(`m|${metricKey(obs.domain, obs.metric)}|${obs.station}`);
+    if (this.index.compoundMetrics.size) {
+      const mk = metricKey(obs.domain, obs.metric);
+      if (this.index.compoundMetrics.has(mk)) touched.add(`m|${mk}|${obs.station}`);
+    }
     for (const b of this.series.get(key)!) {
       const latches = b.state.ladder.latches;
       const outcome = b.step(r);
@@ -875,20 +884,27 @@ export class Evaluator {
 
   /** Re-evaluate the compound rules that read something touched, in dependency order. */
   private runCompounds(touched: Set<string>, at: number, events: WarningEvent[]): void {
+    if (!touched.size) return;
+    // Each entry split once; entries a compound adds on the way (its own change) are split when reached.
+    const parsed: [string, string, string][] = [];
+    const entries = (): [string, string, string][] => {
+      let i = 0;
+      for (const t of touched) if (i++ >= parsed.length) parsed.push(t.split('|') as [string, string, string]);
+      return parsed;
+    };
     for (const rule of this.index.compounds) {
       const refs = this.index.compoundRefs.get(rule.id)!;
-      const entities = new Set<string>();
-      for (const t of touched) {
-        const [kind, name, entity] = t.split('|') as [string, string, string];
+      let entities: Set<string> | undefined;
+      for (const [kind, name, entity] of entries()) {
         if (kind === 'c') {
-          if (name === rule.id) entities.add(entity);
+          if (name === rule.id) (entities ??= new Set()).add(entity);
           continue;
         }
         if (!(kind === 'r' ? refs.rules : refs.metrics).has(name)) continue;
         const target = rule.scope === 'entity' ? entity : this.regionOf(entity)?.slice(0, rule.regionDigits);
-        if (target) entities.add(target);
+        if (target) (entities ??= new Set()).add(target);
       }
-      for (const entity of entities) {
+      for (const entity of entities ?? []) {
         const b = this.compoundBinding(rule, entity);
         const { signal, notes } = compoundSignal(rule, this.mode, this.scope(rule, entity));
         const step = stepLadder(compoundLevels(rule, this.mode), b.state.ladder, Math.max(at, b.state.ladder.lastTs + 1), signal);
@@ -914,12 +930,11 @@ export class Evaluator {
     const touched = new Set<string>();
     // In series order, not binding order: after a restart series are bound in another order, and
     // simultaneous silences must come out the same.
-    for (const key of [...this.stale.keys()].sort()) {
-      for (const b of this.stale.get(key)!) {
-        const s = b.silent(now, this.mode);
-        if (tierRank(s.tier) <= tierRank(b.state.life.tier)) continue;
-        this.advance(b, s.tier, s.at, events, touched, () => ({ evidence: { metric: b.rule.match.metric, condition: s.condition, readings: b.last ? [b.last] : [] }, unit: '', label: 'last reading' }));
-      }
+    this.staleOrder ??= [...this.stale.keys()].sort().flatMap((key) => this.stale.get(key)!);
+    for (const b of this.staleOrder) {
+      const s = b.silent(now, this.mode);
+      if (tierRank(s.tier) <= tierRank(b.state.life.tier)) continue;
+      this.advance(b, s.tier, s.at, events, touched, () => ({ evidence: { metric: b.rule.match.metric, condition: s.condition, readings: b.last ? [b.last] : [] }, unit: '', label: 'last reading' }));
     }
     for (const b of [...this.timed]) {
       if (!isLadder(b)) continue;
@@ -992,6 +1007,7 @@ export class Evaluator {
     };
     for (const [key, list] of this.series) this.series.set(key, list.filter(keep));
     for (const [key, list] of this.stale) this.stale.set(key, list.filter(keep));
+    this.staleOrder = undefined;
     for (const [key, list] of this.fences) this.fences.set(key, list.filter(keep));
     // Kept bindings look at the new rule set's areas (hazard circles are the new index's).
     for (const list of this.fences.values()) {

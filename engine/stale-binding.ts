@@ -67,9 +67,11 @@ export class StaleBinding {
   see(r: Reading): boolean {
     if (this.last && r.ts <= this.last.ts) return false;
     if (this.last) {
-      this.gaps.push(r.ts - this.last.ts);
-      this.learned = undefined;
-      if (this.gaps.length > GAPS) this.gaps.shift();
+      const gap = r.ts - this.last.ts;
+      this.gaps.push(gap);
+      // The same gaps (a gauge on its schedule) have the same median: keep it.
+      const dropped = this.gaps.length > GAPS ? this.gaps.shift() : undefined;
+      if (dropped !== gap) this.learned = undefined;
     }
     this.last = r;
     this.lastTs = Math.max(this.lastTs, r.ts);
@@ -99,6 +101,6 @@ export class StaleBinding {
         at = this.lastTs + limit;
       }
     }
-    return found ? { tier: found.tier, at, condition: this.describe(found, at - this.lastTs, mode) } : { tier: null, at: now, condition: '' };
+    return found ? { tier: found.tier, at, condition: this.describe(found, at - this.lastTs, mode) } : { tier: null, at, condition: '' };
   }
 }
