@@ -67,14 +67,27 @@ function extreme(l: Level, raising: boolean, a: Reading, b: Reading): Reading {
 
 /** The highest tier with a latch on, or null. Levels are ordered lowest tier first. */
 export function topTier(levels: readonly Level[], state: LadderState): Tier | null {
-  const i = state.latches.findLastIndex((l) => l.on);
-  return i < 0 ? null : levels[i]!.tier;
+  for (let i = state.latches.length - 1; i >= 0; i--) if (state.latches[i]!.on) return levels[i]!.tier;
+  return null;
+}
+
+/** No latch moves on this signal: none is mid-dwell, none's condition flips. Most readings are so. */
+function quiet(levels: readonly Level[], state: LadderState, signal: readonly number[]): boolean {
+  for (let i = 0; i < levels.length; i++) {
+    const l = levels[i]!;
+    const latch = state.latches[i]!;
+    const value = signal[l.component]!;
+    if (latch.run || (latch.on ? clears(l, value) : reaches(l, value))) return false;
+  }
+  return true;
 }
 
 /** `again`: a reading at the last ts re-decides with the new signal (additive series) instead of being a duplicate. */
 export function stepLadder(levels: readonly Level[], state: LadderState, ts: number, signal: readonly number[], again = false): LadderStep {
   if (ts < state.lastTs) return { applied: false, reason: 'late' };
   if (ts === state.lastTs && !again) return { applied: false, reason: 'duplicate' };
+  // Only the time moves: the same latches, no allocation per latch.
+  if (quiet(levels, state, signal)) return { applied: true, state: { lastTs: ts, latches: state.latches }, tier: topTier(levels, state) };
   const flips: Decision[] = [];
   // A plain loop, and a reading object only for a latch whose condition holds: this runs for every
   // reading of every bound rule, most of which leave every latch as it was.

@@ -155,6 +155,8 @@ test('seed run with zones, a fleet and vessel feeds: a file of AIS and Beidou re
   const deadline = Date.now() + 30_000;
   while (!/feeds/.test(seed.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.match(seed.output(), /2040 vessels, 28 zones, 2 feeds/);
+  // The file is read once at start; its dead letter comes first only once it has been read.
+  while (!/feed ais file .* ended/.test(seed.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const t0 = Date.parse('2026-07-27T08:00:00+08:00');
   for (const [k, report] of [0, 10, 20].entries()) {
     bus.nc.publish('beidou.BD3382050', JSON.stringify({ terminal: 'BD3382050', ts: t0 + report * 60_000, lon, lat, speed: 3.2, course: 45 + k }));
