@@ -10,6 +10,7 @@ import { MqttSpeakerChannel } from './channels/mqtt-speaker-channel.ts';
 import { NatsChannel } from './channels/nats-channel.ts';
 import { SmppChannel } from './channels/smpp-channel.ts';
 import { WebhookChannel } from './channels/webhook-channel.ts';
+import { httpSpeakerOptions, mqttSpeakerOptions } from './speaker-config.ts';
 
 /** The value of a secret's environment variable, or a clear error naming the variable (not the value). */
 function secret(env: NodeJS.ProcessEnv, name: string | undefined, channel: string): string | undefined {
@@ -33,12 +34,12 @@ export function makeChannel(spec: ChannelSpec, publisher: Publisher, env: NodeJS
   }
   if ('http_speaker' in spec) {
     const token = secret(env, spec.http_speaker.token_env, name);
-    return new HttpSpeakerChannel({ name, url: spec.http_speaker.url, ...(token && { token }) });
+    return new HttpSpeakerChannel({ name, url: spec.http_speaker.url, ...(token && { token }), ...httpSpeakerOptions(spec.http_speaker) });
   }
   if ('mqtt_speaker' in spec) {
     const s = spec.mqtt_speaker;
     const password = secret(env, s.password_env, name);
-    return new MqttSpeakerChannel({ name, url: s.url, ...(s.username && { username: s.username }), ...(password && { password }), ...(s.ack_timeout_ms && { ackTimeoutMs: s.ack_timeout_ms }) });
+    return new MqttSpeakerChannel({ name, url: s.url, ...(s.username && { username: s.username }), ...(password && { password }), ...(s.ack_timeout_ms && { ackTimeoutMs: s.ack_timeout_ms }), ...mqttSpeakerOptions(s) });
   }
   if ('webhook' in spec) {
     const key = secret(env, spec.webhook.secret_env, name);

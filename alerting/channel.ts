@@ -59,5 +59,7 @@ export interface Channel {
    * receipt is stored; a channel that can (SMPP) acknowledges the receipt to the far side only then.
    */
   onReceipt?(listener: (receipt: Receipt) => void | Promise<void>): void;
+  /** The refs of its deliveries a restart found still `sent`, for a channel that asks after receipts itself (polling) rather than being told. */
+  resumeReceipts?(refs: readonly string[]): void;
   close(): Promise<void>;
 }

@@ -115,7 +115,15 @@ export class Outbox {
       this.live.set(d.key, d);
     }
     await this.save(changed);
+    this.resumeReceipts();
     return { resumed: this.live.size, inDoubt };
+  }
+
+  /** Channels that poll for their receipts take up the refs still awaiting one. */
+  private resumeReceipts(): void {
+    const refs = new Map<string, Set<string>>();
+    for (const d of this.live.values()) if (d.state === 'sent' && d.ref !== undefined) refs.set(d.channel, (refs.get(d.channel) ?? new Set()).add(d.ref));
+    for (const [name, set] of refs) this.channels.get(name)?.resumeReceipts?.([...set]);
   }
 
   /** Add deliveries; a key already known (live or in the store) is left as it is, so replays add nothing. */

@@ -328,10 +328,10 @@ test('seed run disseminates a rising river: Chinese SMS over SMPP with receipts,
   for (const d of lifted) assert.match(d.text, /河道水位超警预警解除。$/);
 
   const all = await until(
-    'every delivery to be final (the cloud speaker’s queued broadcasts stay "sent")',
+    'every delivery to be final (the cloud speaker’s queued broadcasts once its status says played, polled every 5 s)',
     async () => {
       const ds = await a.deliveries({ warning: episode });
-      return ds.every((d) => final(d) || (d.channel === 'speaker' && d.state === 'sent')) && ds.some((d) => d.channel === 'speaker' && d.tier === null) && ds;
+      return ds.every(final) && ds.some((d) => d.channel === 'speaker' && d.tier === null) && ds;
     },
     20_000,
     out,
@@ -370,7 +370,7 @@ test('seed run disseminates a rising river: Chinese SMS over SMPP with receipts,
     assert.equal(d.history.at(-1)!.detail, `no acknowledgement within ${ACK_TIMEOUT_MS / 1000}s; handed to speaker`);
     const fallback = all.find((f) => f.fallbackOf === d.key);
     assert.ok(fallback, `a fallback for ${d.key}`);
-    assert.deepEqual([fallback.channel, fallback.state], ['speaker', 'sent']);
+    assert.deepEqual([fallback.channel, fallback.state, fallback.history.at(-1)!.detail], ['speaker', 'delivered', 'receipt played']);
     assert.match(fallback.ref ?? '', /^task-\d+$/);
     assert.ok(cloud.played().some((p) => p.device === DEAD_DEVICE && p.taskId === fallback.ref && p.text.includes(d.text)));
   }

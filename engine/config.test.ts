@@ -36,3 +36,18 @@ test('defaults fill what is left out, and paths resolve against the config file'
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('speaker channels take speech audio and status polling keys; a wrong one is placed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seed-config-'));
+  try {
+    const alerting = (speaker: string) =>
+      `stations: s.yaml\nsource: { kind: nats }\nalerting:\n  contacts: c.yaml\n  routes: r.yaml\n  channels:\n    - { name: speaker-cloud, http_speaker: { url: "http://127.0.0.1:9/v1/broadcast", ${speaker} } }\n`;
+    writeFileSync(join(dir, 'seed.yaml'), alerting('audio: { voices: { zh: cmn } }, status_poll_ms: 2000'));
+    const channel = loadConfig(join(dir, 'seed.yaml')).config?.alerting?.channels[0];
+    assert.deepEqual(channel, { name: 'speaker-cloud', http_speaker: { url: 'http://127.0.0.1:9/v1/broadcast', audio: { voices: { zh: 'cmn' } }, status_poll_ms: 2000 } });
+    writeFileSync(join(dir, 'bad.yaml'), alerting('audio: { speed_wpm: 30 }'));
+    assert.deepEqual(loadConfig(join(dir, 'bad.yaml')).errors.map((e) => formatError({ ...e, file: 'bad.yaml' })), ['bad.yaml:7:106: alerting.channels.0.http_speaker.audio.speed_wpm: Too small: expected number to be >=80']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

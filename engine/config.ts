@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { z } from 'zod';
+import { httpSpeakerKeys, mqttSpeakerKeys } from '../alerting/speaker-config.ts';
 import { DEFAULT_BREAKS } from '../stations/fire/danger-level.ts';
 import { parseDuration } from './duration.ts';
 import { YamlFile, type LocatedError } from './yaml-file.ts';
@@ -13,8 +14,8 @@ const env = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must name an environment var
 const channel = z.union([
   z.strictObject({ name: z.string(), smpp: z.strictObject({ host: z.string(), port: z.number().int().min(1).max(65535), system_id: z.string(), password_env: env.optional(), source_addr: z.string() }) }),
   z.strictObject({ name: z.string(), http_sms: z.strictObject({ url, body: z.string(), headers: z.record(z.string(), z.string()).optional(), token_env: env.optional(), ok_path: z.string().optional(), ok_value: z.string().optional(), ref_path: z.string().optional() }) }),
-  z.strictObject({ name: z.string(), http_speaker: z.strictObject({ url, token_env: env.optional() }) }),
-  z.strictObject({ name: z.string(), mqtt_speaker: z.strictObject({ url: z.string().regex(/^mqtts?:\/\//, 'must be mqtt://host:port'), username: z.string().optional(), password_env: env.optional(), ack_timeout_ms: z.number().int().positive().optional() }) }),
+  z.strictObject({ name: z.string(), http_speaker: z.strictObject({ url, token_env: env.optional(), ...httpSpeakerKeys }) }),
+  z.strictObject({ name: z.string(), mqtt_speaker: z.strictObject({ url: z.string().regex(/^mqtts?:\/\//, 'must be mqtt://host:port'), username: z.string().optional(), password_env: env.optional(), ack_timeout_ms: z.number().int().positive().optional(), ...mqttSpeakerKeys }) }),
   z.strictObject({ name: z.string(), webhook: z.strictObject({ url, secret_env: env.optional() }) }),
   z.strictObject({ name: z.string(), nats: z.strictObject({ subject: z.string().optional() }) }),
 ]);

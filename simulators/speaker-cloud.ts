@@ -6,7 +6,11 @@
 //   202 { accepted: true, taskId }           queued (default), or with answer 'played':
 //   200 { played: true, taskId }             the speakers confirmed playing before the answer
 //   401 bad or missing token, 400 a body or key that is wrong or an unknown device,
-//   429 (Retry-After) every Nth request when throttling.
+//   429 (Retry-After) every Nth broadcast when throttling.
+//   GET /v1/broadcast/<taskId>   (same token)
+//   200 { taskId, state: 'queued' }           for queuedMs after the broadcast, then
+//   200 { taskId, state: 'played' }           or, for a device listed as failing:
+//   200 { taskId, state: 'failed', error }    404 for a task it never made.
 // One task per Idempotency-Key: a repeat is answered as the first time and not played again.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +19,7 @@ export interface SpeakerCloudOptions {
   token: string;
   /** 0 (default): a free port. */
   port?: number;
-  /** Answer every Nth authorised request with 429; 0 or absent: never. */
+  /** Answer every Nth authorised broadcast with 429; 0 or absent: never. */
   throttleEvery?: number;
   /** The Retry-After of a 429, seconds (default 1). */
   retryAfterS?: number;
@@ -23,6 +27,10 @@ export interface SpeakerCloudOptions {
   answer?: 'accepted' | 'played';
   /** The devices the vendor knows; absent: any. */
   devices?: string[];
+  /** How long a task's status stays queued before it is played or failed (default 1000 ms). */
+  queuedMs?: number;
+  /** Devices whose tasks end failed ("speaker did not answer"), and are not in played(). */
+  failing?: string[];
 }
 
 export interface CloudPlay {
@@ -47,7 +55,8 @@ export interface SpeakerCloud {
 }
 
 const PATH = '/v1/broadcast';
-const MAX_BODY = 64 * 1024;
+/** Room for a command with speech audio (about 1.3 MB of WAV, in base64, for 30 s). */
+const MAX_BODY = 8 * 1024 * 1024;
 
 interface Command {
   id: string;
@@ -70,11 +79,20 @@ function parseCommand(raw: string): Command | string {
   return { id: c.id, devices: c.devices as string[], text: c.text };
 }
 
+interface Task {
+  taskId: string;
+  devices: string[];
+  at: number;
+}
+
 export async function startSpeakerCloud(opts: SpeakerCloudOptions): Promise<SpeakerCloud> {
-  const tasks = new Map<string, string>();
+  /** By Idempotency-Key, and by task id. */
+  const tasks = new Map<string, Task>();
+  const byTaskId = new Map<string, Task>();
   const played: CloudPlay[] = [];
   const repeats: { id: string; taskId: string; at: number }[] = [];
   const known = opts.devices && new Set(opts.devices);
+  const failing = new Set(opts.failing);
   let requests = 0;
   let authorised = 0;
 
@@ -82,11 +100,23 @@ export async function startSpeakerCloud(opts: SpeakerCloudOptions): Promise<Spea
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
   };
 
+  const status = (res: ServerResponse, taskId: string): void => {
+    const task = byTaskId.get(taskId);
+    if (!task) return reply(res, 404, { error: `no task ${taskId}` });
+    if (Date.now() - task.at < (opts.queuedMs ?? 1000)) return reply(res, 200, { taskId, state: 'queued' });
+    const down = task.devices.find((d) => failing.has(d));
+    if (down === undefined) return reply(res, 200, { taskId, state: 'played' });
+    reply(res, 200, { taskId, state: 'failed', error: `speaker ${down} did not answer` });
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== PATH) return reply(res, 404, { error: `no endpoint ${path}` });
-    if (req.method !== 'POST') return reply(res, 405, { error: 'use POST' }, { allow: 'POST' });
+    const taskId = path.startsWith(`${PATH}/`) ? decodeURIComponent(path.slice(PATH.length + 1)) : undefined;
+    if (path !== PATH && taskId === undefined) return reply(res, 404, { error: `no endpoint ${path}` });
+    const method = taskId === undefined ? 'POST' : 'GET';
+    if (req.method !== method) return reply(res, 405, { error: `use ${method}` }, { allow: method });
     if (req.headers.authorization !== `Bearer ${opts.token}`) return reply(res, 401, { error: 'invalid token' });
+    if (taskId !== undefined) return status(res, taskId);
     authorised++;
     if (opts.throttleEvery && authorised % opts.throttleEvery === 0) return reply(res, 429, { error: 'rate limited' }, { 'retry-after': String(opts.retryAfterS ?? 1) });
     const key = req.headers['idempotency-key'];
@@ -96,14 +126,15 @@ export async function startSpeakerCloud(opts: SpeakerCloudOptions): Promise<Spea
     const unknown = known && command.devices.find((d) => !known.has(d));
     if (unknown !== undefined) return reply(res, 400, { error: `unknown device ${unknown}` });
     const at = Date.now();
-    let taskId = tasks.get(key);
-    if (taskId === undefined) {
-      taskId = `task-${tasks.size + 1}`;
-      tasks.set(key, taskId);
-      for (const device of command.devices) played.push({ device, id: command.id, taskId, text: command.text, at });
-    } else repeats.push({ id: key, taskId, at });
-    if (opts.answer === 'played') return reply(res, 200, { played: true, taskId });
-    reply(res, 202, { accepted: true, taskId });
+    let task = tasks.get(key);
+    if (task === undefined) {
+      task = { taskId: `task-${tasks.size + 1}`, devices: command.devices, at };
+      tasks.set(key, task);
+      byTaskId.set(task.taskId, task);
+      for (const device of command.devices) if (!failing.has(device)) played.push({ device, id: command.id, taskId: task.taskId, text: command.text, at });
+    } else repeats.push({ id: key, taskId: task.taskId, at });
+    if (opts.answer === 'played') return reply(res, 200, { played: true, taskId: task.taskId });
+    reply(res, 202, { accepted: true, taskId: task.taskId });
   };
 
   const server = createServer((req, res) => {

@@ -8,15 +8,23 @@ export type HttpReply = { status: number; body: string; headers: Headers } | { e
  * POST JSON text once. `json` is already serialised so a caller can sign exactly the bytes sent.
  * Never throws: a refused connection or a timeout is `{ error }`. The timeout covers the body too.
  */
-export async function postJson(url: string, json: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpReply> {
+export function postJson(url: string, json: string, headers: Record<string, string>, timeoutMs: number): Promise<HttpReply> {
+  return request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: json }, timeoutMs);
+}
+
+/** GET once, as postJson; `stop` aborts it early (a channel closing). */
+export function getJson(url: string, headers: Record<string, string>, timeoutMs: number, stop?: AbortSignal): Promise<HttpReply> {
+  return request(url, { method: 'GET', headers: { accept: 'application/json', ...headers } }, timeoutMs, stop);
+}
+
+async function request(url: string, init: RequestInit, timeoutMs: number, stop?: AbortSignal): Promise<HttpReply> {
+  const timeout = AbortSignal.timeout(timeoutMs);
   try {
     const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: json,
+      ...init,
       // A redirected POST may be replayed elsewhere or turned into a GET: report it instead.
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: stop ? AbortSignal.any([timeout, stop]) : timeout,
     });
     return { status: res.status, body: await res.text(), headers: res.headers };
   } catch (err) {
@@ -57,4 +65,14 @@ export function httpOutcome(reply: HttpReply, accepted: (status: number, body: s
     return { state: 'failed', reason, retry: true, ...(afterMs === undefined ? {} : { afterMs }) };
   }
   return { state: 'failed', reason, retry: false };
+}
+
+/** A JSON body's top-level object; anything else (not JSON, an array, a string) reads as empty. */
+export function jsonObject(body: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(body);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }

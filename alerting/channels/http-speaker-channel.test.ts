@@ -171,6 +171,26 @@ describe('HttpSpeakerChannel', () => {
     assert.ok(outcome.state === 'failed' && outcome.retry && /ECONNREFUSED/.test(outcome.reason), JSON.stringify(outcome));
   });
 
+  it('with audio: the command carries the text as speech, rendered by espeak-ng', async () => {
+    const spoken = new HttpSpeakerChannel({ url, token: TOKEN, audio: { espeak: '/usr/bin/espeak-ng', voices: { zh: 'cmn' } } });
+    const m = toDevice('dev-audio');
+    assert.equal((await spoken.send(m)).state, 'sent');
+    await spoken.close();
+    const { audio, ...text } = cloud.played.find((c) => c.id === m.key)!;
+    assert.deepEqual(text, speakerCommand(m));
+    assert.deepEqual([audio?.format, audio?.encoding], ['wav', 'base64']);
+    const wav = Buffer.from(audio!.data, 'base64');
+    assert.deepEqual([wav.toString('latin1', 0, 4), wav.toString('latin1', 8, 12), wav.readUInt32LE(24)], ['RIFF', 'WAVE', 22_050]);
+    assert.ok(audio!.durationMs > 2_000, `${audio!.durationMs} ms`);
+  });
+
+  it('with audio and no espeak-ng at the path configured: a plain failure, not retried, and nothing sent', async () => {
+    const before = cloud.played.length;
+    const mute = new HttpSpeakerChannel({ url, token: TOKEN, audio: { espeak: '/opt/none/espeak-ng' } });
+    assert.deepEqual(await mute.send(toDevice('dev-no-tts')), { state: 'failed', reason: 'speech audio: /opt/none/espeak-ng not found', retry: false });
+    assert.equal(cloud.played.length, before);
+  });
+
   it('a message for someone else is refused without a request', async () => {
     const before = cloud.played.length;
     const outcome = await channel.send(message({ recipient: { kind: 'endpoint', id: 'e1', name: 'county' } }));

@@ -168,6 +168,28 @@ describe('MqttSpeakerChannel', () => {
     assert.deepEqual(await lonely.send(toDevice('dev-1')), { state: 'failed', reason: 'speaker-mqtt is closed', retry: true });
   });
 
+  it('with audio: the command carries the text as speech, rendered by espeak-ng', async () => {
+    const spoken = new MqttSpeakerChannel({ url, ackTimeoutMs: 5_000, audio: { speedWpm: 160 } });
+    closing.push(spoken);
+    const commands = await add('dev-audio', (c) => [ack(c, 'played')]);
+    const m = toDevice('dev-audio');
+    assert.deepEqual(await spoken.send(m), { state: 'delivered', ref: m.key });
+    const { audio, ...text } = commands[0]!;
+    assert.deepEqual(text, { id: m.key, devices: ['dev-audio'], text: m.text, volume: 90, repeat: 3, priority: 2, tier: 'orange', lang: 'zh' });
+    assert.deepEqual([audio?.format, audio?.encoding], ['wav', 'base64']);
+    const wav = Buffer.from(audio!.data, 'base64');
+    assert.equal(wav.toString('latin1', 0, 4), 'RIFF');
+    assert.equal(audio!.durationMs, Math.round(((wav.length - 44) / 44_100) * 1000));
+  });
+
+  it('with audio and no espeak-ng at the path configured: a plain failure, not retried, and no text-only command', async () => {
+    const mute = new MqttSpeakerChannel({ url, ackTimeoutMs: 5_000, audio: { espeak: '/opt/none/espeak-ng' } });
+    closing.push(mute);
+    const commands = await add('dev-no-tts', (c) => [ack(c, 'played')]);
+    assert.deepEqual(await mute.send(toDevice('dev-no-tts')), { state: 'failed', reason: 'speech audio: /opt/none/espeak-ng not found', retry: false });
+    assert.deepEqual(commands, []);
+  });
+
   it('close ends the wait for an acknowledgement', async () => {
     const patient = new MqttSpeakerChannel({ url, ackTimeoutMs: 60_000 });
     await add('dev-mute', () => []);

@@ -9,9 +9,11 @@
 //   no ack within ackTimeoutMs → failed, retry
 // Any other status (an interim "received", say) is ignored and the wait goes on; an ack for an id
 // nobody waits for, or from another device, is ignored. A speaker should not replay an id it has played.
+// With `audio`, the command also carries the text as speech (speech-audio.ts).
 import { connect, type MqttClient } from 'mqtt';
 import type { Channel, Message, SendOutcome } from '../channel.ts';
-import { notASpeaker, speakerCommand, type SpeakerCommand, type SpeakerOptions } from './speaker-command.ts';
+import { notASpeaker, type SpeakerCommand, type SpeakerOptions } from './speaker-command.ts';
+import { Speech, speakerCommandWithSpeech, type SpeechOptions } from './speech-audio.ts';
 
 export interface MqttSpeakerOptions extends SpeakerOptions {
   /** mqtt://host:port (or mqtts://, ws://). */
@@ -28,6 +30,8 @@ export interface MqttSpeakerOptions extends SpeakerOptions {
   qos?: 0 | 1 | 2;
   /** Default 'speaker-mqtt'. */
   name?: string;
+  /** Send the text rendered as speech too; absent: text only. */
+  audio?: SpeechOptions;
 }
 
 interface Ack {
@@ -51,6 +55,7 @@ export class MqttSpeakerChannel implements Channel {
   private readonly ackTopic: string;
   private readonly ackTimeoutMs: number;
   private readonly qos: 0 | 1 | 2;
+  private readonly speech?: Speech;
   private client?: MqttClient;
   /** Resolves once the ack subscription is in place: a command sent before it could lose its ack. */
   private subscribed?: Promise<void>;
@@ -67,20 +72,33 @@ export class MqttSpeakerChannel implements Channel {
     this.ackTopic = (opts.ackTopic ?? 'speakers/{device}/ack').replace('{device}', '+');
     this.ackTimeoutMs = opts.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.qos = opts.qos ?? 1;
+    if (opts.audio) this.speech = new Speech(opts.audio);
   }
 
   send(message: Message): Promise<SendOutcome> {
     if (message.recipient.kind !== 'speaker') return Promise.resolve(notASpeaker(message));
-    if (this.closed) return Promise.resolve({ state: 'failed', reason: `${this.name} is closed`, retry: true });
-    const command = speakerCommand(message, this.opts);
+    if (this.closed) return Promise.resolve(this.closedOutcome());
     const device = message.recipient.device;
     // A device id becomes a topic level: a '/' or a wildcard would send the command elsewhere.
     if (device === '' || /[/+#]/.test(device)) return Promise.resolve({ state: 'failed', reason: `device id "${device}" cannot be an MQTT topic level`, retry: false });
-    const running = this.inFlight.get(command.id);
+    // The message's key is the command's id: a repeat still in flight shares its outcome.
+    const running = this.inFlight.get(message.key);
     if (running) return running;
-    const outcome = this.command(command, device).finally(() => this.inFlight.delete(command.id));
-    this.inFlight.set(command.id, outcome);
+    const outcome = this.speak(message, device).finally(() => this.inFlight.delete(message.key));
+    this.inFlight.set(message.key, outcome);
     return outcome;
+  }
+
+  private async speak(message: Message, device: string): Promise<SendOutcome> {
+    const command = await speakerCommandWithSpeech(message, this.opts, this.speech);
+    if ('state' in command) return command;
+    // Closed while the speech was rendered: connecting now would outlive close().
+    if (this.closed) return this.closedOutcome();
+    return this.command(command, device);
+  }
+
+  private closedOutcome(): SendOutcome {
+    return { state: 'failed', reason: `${this.name} is closed`, retry: true };
   }
 
   /** Publish and wait for the ack; the timer starts first, so a broker that is down is bounded by it too. */

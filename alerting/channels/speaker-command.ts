@@ -16,6 +16,16 @@ export interface SpeakerCommand {
   priority: number;
   tier: string | null;
   lang: string;
+  /** The text rendered as speech, when the channel is configured to (speech-audio.ts); absent: the speaker speaks the text itself. */
+  audio?: SpeakerAudio;
+}
+
+/** A WAV file (PCM) in base64; `durationMs` is one play, read from its header. */
+export interface SpeakerAudio {
+  format: 'wav';
+  encoding: 'base64';
+  data: string;
+  durationMs: number;
 }
 
 export interface SpeakerOptions {
