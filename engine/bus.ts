@@ -27,13 +27,22 @@ export interface Source {
   messages(afterSeq?: number): Observable<Inbound>;
 }
 
-/** NATS subject matching: `*` matches one token, `>` matches the rest. */
-export function subjectMatches(pattern: string, subject: string): boolean {
+/**
+ * NATS subject matching, compiled once per pattern: `*` matches one token, `>` matches the rest.
+ * A pattern of plain tokens and a final `>` (the usual `obs.>`) is a prefix test.
+ */
+export function subjectMatcher(pattern: string): (subject: string) => boolean {
   const p = pattern.split('.');
-  const s = subject.split('.');
-  for (let i = 0; i < p.length; i++) {
-    if (p[i] === '>') return s.length > i;
-    if (i >= s.length || (p[i] !== '*' && p[i] !== s[i])) return false;
+  if (p.at(-1) === '>' && !p.includes('*') && p.indexOf('>') === p.length - 1) {
+    const prefix = pattern.slice(0, -1);
+    return (subject) => subject.length > prefix.length && subject.startsWith(prefix);
   }
-  return p.length === s.length;
+  return (subject) => {
+    const s = subject.split('.');
+    for (let i = 0; i < p.length; i++) {
+      if (p[i] === '>') return s.length > i;
+      if (i >= s.length || (p[i] !== '*' && p[i] !== s[i])) return false;
+    }
+    return p.length === s.length;
+  };
 }

@@ -1,11 +1,13 @@
 // The in-process bus of the embedded default: publishers and the engine in one process, no server.
 import { Subject, filter, map, takeUntil, type Observable } from 'rxjs';
-import { subjectMatches, type Inbound, type Publisher, type Source } from '../bus.ts';
+import { subjectMatcher, type Inbound, type Publisher, type Source } from '../bus.ts';
 
 interface Message {
   subject: string;
   data: Uint8Array;
 }
+
+const noAck = (): void => undefined;
 
 export class MemoryBus implements Publisher {
   private readonly subject = new Subject<Message>();
@@ -18,7 +20,8 @@ export class MemoryBus implements Publisher {
 
   /** Messages on subjects matching `pattern`, from now on. */
   subscribe(pattern: string): Observable<Message> {
-    return this.subject.pipe(filter((m) => subjectMatches(pattern, m.subject)));
+    const matches = subjectMatcher(pattern);
+    return this.subject.pipe(filter((m) => matches(m.subject)));
   }
 
   /** No more observations will come: sources complete, so the engine drains and stops. */
@@ -34,7 +37,7 @@ export class MemoryBus implements Publisher {
       messages: () =>
         this.subscribe('obs.>').pipe(
           takeUntil(this.closed),
-          map((m): Inbound => ({ ...m, ack: () => undefined })),
+          map((m): Inbound => ({ subject: m.subject, data: m.data, ack: noAck })),
         ),
     };
   }
