@@ -148,3 +148,30 @@ test('a failed commit stops the engine, and no later batch commits after it', as
   assert.equal(gated.commits.length, 0, 'the second batch was not committed over the first');
   await gated.store.close();
 });
+
+test('with a simulated clock, ticks fall on its own time inside a batch: a silence is found where it happened, however late the batch', async () => {
+  const stale = parseRuleFile('s.yaml', 'id: silent\ntitle: Silent\nkind: stale\ndomain: hydrology\nmatch: { metric: stage }\ninterval: 10m\ntiers: { blue: { after: 30m } }\n').rules;
+  const twoGauges = new Map<string, Station>([...stations, ['H2', { id: 'H2', name: 'H2', domain: 'hydrology', lon: 0, lat: 0, tags: [], params: {} }]]);
+  const bus = new MemoryBus();
+  const store = await openDuckDbStore(':memory:');
+  let clock = T0;
+  const heard = { hear: (o: Observation) => void (clock = Math.max(clock, o.ts)), sample: () => [] };
+  const { reports } = await startEngine(bus.source(), stale, twoGauges, { store, publisher: bus, sinks: [], clock: () => clock, samplers: [heard], tickMs: 0, clockTickMs: 60_000, batch: { maxWaitMs: 1_000, maxSize: 10_000 } });
+  const done = lastValueFrom(reports.pipe(toArray()));
+  // H1 reports at 0 and 120 minutes, H2 every 10 minutes: all of it arrives in one batch.
+  for (let minute = 0; minute <= 120; minute += 10) {
+    if (minute === 0 || minute === 120) await bus.publish('obs.hydrology.H1.stage', encodeObservation(obs(minute, 1)));
+    await bus.publish('obs.hydrology.H2.stage', encodeObservation({ ...obs(minute, 1), station: 'H2' }));
+  }
+  bus.close();
+  const batches = await done;
+  assert.equal(batches.length, 1);
+  assert.deepEqual(
+    batches[0]!.events.map((e) => [e.entity, e.kind, (e.at - T0) / 60_000]),
+    [
+      ['H1', 'issued', 30],
+      ['H1', 'lifted', 120],
+    ],
+  );
+  await store.close();
+});

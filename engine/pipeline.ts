@@ -52,6 +52,12 @@ export interface EngineOptions {
   tickMs?: number;
   /** The clock rules read (default the scheduler's); a replay at speed passes its simulated time. */
   clock?: () => number;
+  /**
+   * Also read the clock within batches, each time it has moved on by this much (ms of its own time).
+   * For a simulated clock (a replay's event time): ticks then fall where they would have at real
+   * speed however far the engine is behind, so the same replay gives the same warnings on any machine.
+   */
+  clockTickMs?: number;
   /** Series derived on the clock from what was heard (the fleet online rate). */
   samplers?: Sampler[];
   /** Zones geofence rules select from. */
@@ -122,6 +128,8 @@ async function warmSamplers(samplers: readonly Sampler[], store: Store, now: num
 class Engine {
   /** The last committed source position: clock ticks and operator actions commit under it. */
   private seq = 0;
+  /** When a batch next reads the clock (clockTickMs). */
+  private nextClockTick = -Infinity;
   /** The last step run, by stage. Unsubscribing cancels none of them, so a stop waits for its commit. */
   private chain: { evaluated: Promise<unknown>; written: Promise<unknown>; committed: Promise<unknown> } = { evaluated: Promise.resolve(), written: Promise.resolve(), committed: Promise.resolve() };
 
@@ -175,13 +183,19 @@ class Engine {
       audit.push({ at: this.now, action: 'mode', value: step.mode, by: step.by, reason: step.reason });
     }
     // The clock is read on ticks (and actions), not per batch: a silence is found within one tick.
-    if (step.kind !== 'batch') {
-      for (const sampler of this.opts.samplers ?? []) for (const o of sampler.sample(this.now)) this.evaluateOne(o, report, observations);
-      report.events.push(...this.evaluator.tick(this.now));
-    }
+    if (step.kind !== 'batch') this.readClock(report, observations);
     const last = step.kind === 'batch' ? step.batch[step.batch.length - 1]! : undefined;
     if (last?.seq !== undefined) this.seq = last.seq;
     return { report, last, batch: { observations, events: report.events, deadLetters: report.deadLetters, audit, checkpoint: { consumer: this.consumer, seq: this.seq, states: this.evaluator.takeDirty() } } };
+  }
+
+  /** Samplers sample and rules look at the clock: silences, deadlines, holds, renotification. */
+  private readClock(report: BatchReport, observations: Observation[]): void {
+    const now = this.now;
+    for (const sampler of this.opts.samplers ?? []) for (const o of sampler.sample(now)) this.evaluateOne(o, report, observations);
+    report.events.push(...this.evaluator.tick(now));
+    const every = this.opts.clockTickMs;
+    if (every) this.nextClockTick = Math.floor(now / every) * every + every;
   }
 
   private async write(e: Evaluated): Promise<Evaluated> {
@@ -218,6 +232,7 @@ class Engine {
         report.late++;
         report.deadLetters.push({ subject: m.subject, reason: result.late, payload: payloadText(m.data), at: now });
       }
+      if (this.opts.clockTickMs && this.now >= this.nextClockTick) this.readClock(report, observations);
     }
     report.stored = observations.length;
   }
