@@ -225,8 +225,11 @@ async function main(): Promise<number> {
     sinks: [timeline, jsonlSink(jsonlPath), alerting, ...(args.nats ? [busSink(bus.publisher)] : [])],
     samplers: [engineTime, ...scenario.samplers],
     zones: scenario.zones,
-    // Read the (simulated) clock often enough for deadlines and silences: every few simulated minutes.
-    tickMs: 50,
+    // The clock is read every simulated minute, within batches, never on wall time: however far the
+    // engine falls behind the replay (--fast), silences, deadlines and online rates fall where they
+    // would at real speed, and a run gives the same warnings on any machine.
+    tickMs: 0,
+    clockTickMs: 60_000,
     ...(bus.startAfterSeq !== undefined && { startAfterSeq: bus.startAfterSeq }),
   });
   const batches: BatchReport[] = [];
@@ -239,8 +242,11 @@ async function main(): Promise<number> {
     process.stdout.write(`\r\x1b[K[${'#'.repeat(Math.floor(pct / 5)).padEnd(20)}] ${String(pct).padStart(3)}%  ${formatShort(simNow)}  observations ${published}  active warnings ${active.length}${top}`);
   };
 
-  // In process, the engine ends when the bus closes; over NATS, once it has committed the last message.
+  // The engine ends once it has taken every message (in process; the bus then closes) or committed the
+  // last one (over NATS). Closing the in-process bus earlier would leave a backlog to be evaluated
+  // after the clock stopped ticking: no silences, deadlines or online rates in it.
   const committed = new BehaviorSubject(0);
+  const taken = new BehaviorSubject(0);
   const engineDone = lastValueFrom(
     reports.pipe(
       tap({
@@ -248,9 +254,13 @@ async function main(): Promise<number> {
           batches.push(r);
           stepAlerting();
           committed.next(Math.max(committed.value, r.seq ?? 0));
+          taken.next(taken.value + r.received);
           status();
         },
-        error: (err: unknown) => committed.error(err),
+        error: (err: unknown) => {
+          committed.error(err);
+          taken.error(err);
+        },
       }),
     ),
     { defaultValue: undefined },
@@ -271,6 +281,7 @@ async function main(): Promise<number> {
   );
   const target = await bus.lastSeq();
   if (target !== undefined) await firstValueFrom(committed.pipe(filter((seq) => seq >= target)));
+  else await firstValueFrom(taken.pipe(filter((n) => n >= published + MALFORMED.length)));
   await bus.close();
   await engineDone;
   // Let dissemination finish: the last lifts go out after their grouping wait (simulated), receipts come back.
