@@ -4,7 +4,9 @@ import { describe, it } from 'node:test';
 import { parseFleet, type PortPlace } from '../stations/vessels.ts';
 import { ZoneIndex } from '../stations/zone-index.ts';
 import { parseZones, type Zone } from '../stations/zones.ts';
-import { CLASS_A_MIN_LENGTH, DEMO_COAST, DEMO_FLEET_URL, DEMO_ZONES_URL, demoFleetFiles, legSeawardKm, seawardKm, type LonLat } from './fleet-files.ts';
+import { DEMO_SEA, MATSU } from './demo-coast.ts';
+import { CLASS_A_MIN_LENGTH, DEMO_FLEET_URL, DEMO_ZONES_URL, demoFleetFiles } from './fleet-files.ts';
+import type { LonLat } from './lonlat.ts';
 
 const generated = demoFleetFiles();
 const zonesText = readFileSync(DEMO_ZONES_URL, 'utf8');
@@ -47,7 +49,7 @@ describe('demo fleet files', () => {
       ofKind('port').map((z) => z.id),
       Array.from({ length: 17 }, (_, i) => `P${String(i + 1).padStart(2, '0')}`),
     );
-    assert.ok(ofKind('port').every((z) => /^\d{6}$/.test(z.region ?? '') && /[港锚]/.test(z.name)));
+    assert.ok(ofKind('port').every((z) => z.region === '350122' && /[港锚]/.test(z.name)));
     assert.ok(ofKind('fishing-ground').length >= 6 && ofKind('fishing-ground').length <= 8);
     assert.equal(ofKind('no-fishing').length, 2);
     assert.equal(ofKind('no-fishing').filter((z) => ringsOf(z).length === 2).length, 1);
@@ -65,22 +67,38 @@ describe('demo fleet files', () => {
     }
   });
 
-  it('puts the ports afloat by the coast, 1–3 km across, and the grounds 20–80 km out', () => {
+  it('puts the ports afloat on the Lianjiang shore, 1–3 km across', () => {
     for (const z of ofKind('port')) {
       const ring = ringsOf(z)[0]!;
       assert.ok(
-        ring.every((p, i) => i === 0 || legSeawardKm(DEMO_COAST, ring[i - 1]!, p).km > 0),
+        ring.every((p, i) => i === 0 || DEMO_SEA.legClearanceKm(ring[i - 1]!, p, 1) > 0),
         `${z.id} is afloat`,
       );
-      assert.ok(ring.every((p) => seawardKm(DEMO_COAST, p[0], p[1]) < 5), `${z.id} is by the coast`);
+      assert.ok(Math.min(...ring.map((p) => DEMO_SEA.clearanceKm(p, 1))) < 0.3, `${z.id} is on the shore`);
       const across = Math.max(km([z.bbox[0], z.bbox[1]], [z.bbox[2], z.bbox[1]]), km([z.bbox[0], z.bbox[1]], [z.bbox[0], z.bbox[3]]));
       assert.ok(across >= 1 && across <= 3.2, `${z.id} is ${across.toFixed(1)} km across`);
+      // Between the Min River (琯头) and Luoyuan Bay (马鼻).
+      assert.ok(z.bbox[0] > 119.55 && z.bbox[2] < 119.96 && z.bbox[1] > 26.1 && z.bbox[3] < 26.43, `${z.id} is in Lianjiang`);
     }
+  });
+
+  it('keeps the offshore zones in open sea east of the Matsu islands, at least 15 km from any of them and west of the strait\'s median line', () => {
+    const seats = MATSU.filter((m) => /Nangan|Beigan|Dongyin|Juguang/.test(m.name));
+    const nearest = (ring: readonly LonLat[], islands: typeof MATSU): number => Math.min(...ring.flatMap((p) => islands.map((m) => km(p, m.at))));
+    // The harbours of the Huangqi peninsula lie 10–13 km from the islet of 高登, but keep 15 km from the four main islands.
+    for (const z of ofKind('port')) assert.ok(nearest(ringsOf(z)[0]!, seats) >= 15, `${z.id} is ${nearest(ringsOf(z)[0]!, seats).toFixed(1)} km from Matsu`);
+    for (const z of zones.filter((x) => x.kind !== 'port')) {
+      const ring = ringsOf(z)[0]!;
+      assert.ok(nearest(ring, MATSU) >= 15, `${z.id} is ${nearest(ring, MATSU).toFixed(1)} km from Matsu`);
+      assert.ok(Math.min(...ring.map((p) => DEMO_SEA.clearanceKm(p, 20))) >= 10, `${z.id} is 10 km or more off any land`);
+      assert.ok(ring.every(([lon, lat]) => lon > 119.9 && lon < 122 - (27 - lat) * 1.125), `${z.id} is east of Matsu and on the mainland's side of the median line`);
+    }
+    // Grounds within a day's steaming of the nearest port: 25–140 km.
+    const ports = ofKind('port').map((p) => ringsOf(p)[0]![0]!);
     for (const z of ofKind('fishing-ground')) {
-      const out = ringsOf(z)[0]!.map((p) => seawardKm(DEMO_COAST, p[0], p[1]));
-      assert.ok(Math.min(...out) >= 20 && Math.max(...out) <= 80, `${z.id} is ${Math.min(...out).toFixed(0)}–${Math.max(...out).toFixed(0)} km out`);
+      const out = Math.min(...ports.flatMap((p) => ringsOf(z)[0]!.map((q) => km(p, q))));
+      assert.ok(out >= 25 && out <= 140, `${z.id} is ${out.toFixed(0)} km from the nearest port`);
     }
-    assert.ok(zones.every((z) => z.bbox[0] >= 121.3 && z.bbox[2] <= 122.9 && z.bbox[1] >= 27.8 && z.bbox[3] <= 29.7));
   });
 
   it('keeps the grounds clear of the closed areas, the exercise area, the lane and each other', () => {
@@ -100,7 +118,8 @@ describe('demo fleet files', () => {
     assert.equal(vessels.length, 2040);
     assert.ok(vessels.every((v) => v.homePort && ports.has(v.homePort)));
     assert.equal(new Set(vessels.map((v) => v.homePort)).size, 17);
-    assert.ok(vessels.every((v) => /^ZY\d{5}$/.test(v.id) && v.name.endsWith(v.id.slice(2)) && v.owner?.name && /^1\d{10}$/.test(v.owner.phone ?? '')));
+    assert.ok(vessels.every((v) => /^ZY\d{5}$/.test(v.id) && v.name === `闽连渔${v.id.slice(2)}` && v.owner?.name && /^1\d{10}$/.test(v.owner.phone ?? '')));
+    assert.ok([...fleet.stations.values()].every((s) => s.region === '350122'), 'every vessel is of Lianjiang County');
     assert.ok(vessels.every((v) => v.terminals.some((t) => t.kind === 'beidou' && /^BD\d{7}$/.test(t.id))));
     const ais = vessels.flatMap((v) => v.terminals.filter((t) => t.kind !== 'beidou').map((t) => ({ v, t })));
     assert.ok(ais.length > 0.25 * vessels.length && ais.length < 0.35 * vessels.length, `${ais.length} AIS`);

@@ -58,10 +58,10 @@ export function kmFrom(origin: { lon: number; lat: number }, p: { lon: number; l
 
 const uniform = (rng: Rng, lo: number, hi: number): number => lo + (hi - lo) * rng.next();
 
-/** One storm for the county: when the band arrives, how much it drops, where it and its cells head. */
-export function drawStorm(seed: number): Storm {
+/** One storm for the county: when the band arrives (`delayH` later than on its own), how much it drops, where it and its cells head. */
+export function drawStorm(seed: number, delayH = 0): Storm {
   const rng = createRng(deriveSeed(seed, 'storm'));
-  const onsetH = 1 + rng.next();
+  const onsetH = 1 + rng.next() + delayH;
   const totalMm = BAND_TOTAL_MM * Math.exp(rng.normal(0, 0.1));
   const scaleH = BAND_SCALE_H * Math.exp(rng.normal(0, 0.1));
   // A typhoon rain band comes ashore from the east-south-east and moves inland, heading 280°–300°.

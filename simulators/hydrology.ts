@@ -31,8 +31,9 @@ export interface StormOptions {
    *   guaranteed_stage (m) and warning_flow, guaranteed_flow (m³/s, the discharges at those stages,
    *   which fix the rating curve); and the catchment above the gauge: area_km2, optional k_hours
    *   (linear-reservoir constant, default 3), runoff (coefficient, default 0.7), base_flow (m³/s,
-   *   default 0.03 per km²). Rain reaches rivers and reservoirs from every rain gauge, weighted by
-   *   inverse distance squared.
+   *   default 0.03 per km²). Rain reaches a river or reservoir from its `links`, the rain gauges of
+   *   its catchment with their shares; without links, from every rain gauge weighted by inverse
+   *   distance squared.
    * - `reservoir`: metrics `level` (m, to the cm), `inflow` and `outflow` (m³/s). Params
    *   flood_limit_level < design_level < check_level (m, the pool's datum); its catchment as for a
    *   river; surface_km2 (water surface, constant: storage is proportional to level);
@@ -49,6 +50,8 @@ export interface StormOptions {
   stations: readonly Station[];
   /** Sensor faults to inject (see hydrology-faults.ts); default DEFAULT_FAULTS, `[]` for none. */
   faults?: readonly Fault[];
+  /** Hours the rain band comes later than on its own (1–2 h after the start): a typhoon still far off at the start. Default 0. */
+  delayHours?: number;
 }
 
 const MINUTE_MS = 60_000;
@@ -95,12 +98,12 @@ function idwWeights(at: Station, gauges: readonly Station[]): number[] {
   });
 }
 
-/** A village's gauge weights from its links, which must name simulated rain gauges. */
-function linkWeights(village: Station, gauges: readonly Station[]): number[] {
-  const links = Object.entries(village.links ?? {});
+/** A station's gauge weights from its links, which must name simulated rain gauges. */
+function linkWeights(station: Station, gauges: readonly Station[]): number[] {
+  const links = Object.entries(station.links ?? {});
   const ids = new Set(gauges.map((g) => g.id));
-  if (!links.length || links.some(([id]) => !ids.has(id))) throw new Error(`${village.id}: links must name the rain gauges its creek drains`);
-  return gauges.map((g) => village.links![g.id] ?? 0);
+  if (!links.length || links.some(([id]) => !ids.has(id))) throw new Error(`${station.id}: links must name the rain gauges its catchment drains`);
+  return gauges.map((g) => station.links![g.id] ?? 0);
 }
 
 /** Areal rain per step (mm): the weighted mean of the gauges' true rain; none without gauges. */
@@ -236,18 +239,18 @@ export function simulateStorm(options: StormOptions): Observation[] {
   const tagged = (tag: string): Station[] => hydro.filter((s) => s.tags.includes(tag));
   const rainGauges = tagged('rain');
 
-  const storm = drawStorm(seed);
+  const storm = drawStorm(seed, options.delayHours ?? 0);
   const centre = {
     lon: rainGauges.reduce((s, g) => s + g.lon, 0) / (rainGauges.length || 1),
     lat: rainGauges.reduce((s, g) => s + g.lat, 0) / (rainGauges.length || 1),
   };
   const tips = rainGauges.map((g) => rainGaugeTips(seed, g, kmFrom(centre, g), storm, steps, stepH));
-  const idwRain = (s: Station): number[] => arealRain(idwWeights(s, rainGauges), tips, steps);
+  const basinRain = (s: Station): number[] => arealRain(s.links ? linkWeights(s, rainGauges) : idwWeights(s, rainGauges), tips, steps);
 
   const truths: Truth[] = [
     ...rainGauges.map((g, j): Truth => ({ station: g, metric: 'rain', kind: 'rain', values: tips[j]! })),
-    ...tagged('river').flatMap((r) => riverTruths(r, idwRain(r), stepH)),
-    ...tagged('reservoir').flatMap((r) => reservoirTruths(r, idwRain(r), stepH)),
+    ...tagged('river').flatMap((r) => riverTruths(r, basinRain(r), stepH)),
+    ...tagged('reservoir').flatMap((r) => reservoirTruths(r, basinRain(r), stepH)),
     ...tagged('village')
       .filter(hasCreekGauge)
       .flatMap((v) => villageTruths(v, arealRain(linkWeights(v, rainGauges), tips, steps), stepH)),

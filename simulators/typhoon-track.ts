@@ -1,10 +1,11 @@
-// A typhoon's track for the demo: from the sea east of Taiwan (126°E 24°N) north-west to landfall on
-// the demo coast around hour 30, then slowing and turning north over land, as the centre's position,
+// A typhoon's track for the demo: from the sea east of Taiwan (126°E 24°N) west-north-west, north of
+// Taiwan and over the Matsu islands, to landfall on the Lianjiang coast at hour 30 (Typhoon Maria
+// came ashore there in 2018), then north-west over land west of Luoyuan Bay, as the centre's position,
 // speed and course with its radius of gale-force winds (r7, Beaufort 7 and up) every few minutes.
 // r7 grows from ~250 to ~350 km at sea and shrinks once the storm is over land. Deterministic: the
 // seed only sets the centre's small wobble and r7's ripple.
 import type { Observation } from '../engine/observation.ts';
-import { coastLonAt, DEMO_COAST, KM_PER_DEG_LAT, kmPerDegLon, type LonLat } from './fleet-files.ts';
+import { KM_PER_DEG_LAT, kmPerDegLon, type LonLat } from './lonlat.ts';
 import { createRng, deriveSeed } from './rng.ts';
 
 const HOUR = 3_600_000;
@@ -13,9 +14,9 @@ const KMH_PER_KN = 1.852;
 export const TYPHOON_DOMAIN = 'typhoon';
 export const R7_METRIC = 'r7';
 
-/** Hours after the start when the centre crosses the demo coast. */
+/** Hours after the start when the centre crosses the demo coast, and where: the shore of 定海湾 at 坑园. */
 export const LANDFALL_HOUR = 30;
-const LANDFALL_LAT = 28.45;
+const LANDFALL: LonLat = [119.674, 26.28];
 /** The track covers this much; past it the key points run out. */
 export const MAX_TRACK_HOURS = 72;
 
@@ -33,14 +34,14 @@ export interface TyphoonTrackOptions {
 
 /** The centre every 15 hours from hour -15 (the spline needs a point either side). */
 const KEYS: readonly LonLat[] = [
-  [127.1, 22.6],
+  [129.1, 22.85],
   [126.0, 24.0],
-  [124.0, 26.3],
-  [coastLonAt(DEMO_COAST, LANDFALL_LAT), LANDFALL_LAT],
-  [120.3, 29.5],
-  [119.6, 30.6],
-  [119.2, 31.8],
-  [119.0, 32.9],
+  [122.9, 25.15],
+  LANDFALL,
+  [118.5, 27.3],
+  [117.4, 28.35],
+  [116.3, 29.4],
+  [115.2, 30.45],
 ];
 const KEY_HOURS = 15;
 

@@ -1,7 +1,7 @@
 // Scripted misbehaviour and the typhoon port-return order: who goes dark, intrudes into a closed
 // area, loiters or straggles, and how each vessel's round is planned around its event and the order.
 import type { Zone } from '../stations/zones.ts';
-import { seawardKm, type LonLat } from './fleet-files.ts';
+import type { LonLat } from './lonlat.ts';
 import type { Rng } from './rng.ts';
 import { edgeKm, HOUR, inside, KMH_PER_KN, kmBetween } from './vessel-geometry.ts';
 import { discGround, harbourAt, routeKm, zoneGround, type Harbour, type World } from './vessel-routes.ts';
@@ -144,7 +144,7 @@ function dawdle(w: World, v: Voyage, at: number, leaveAt: number | undefined, ho
   v.track.cut(at);
   v.berth = undefined;
   const here = v.track.here;
-  const spot = discGround(`dawdle-${v.vessel.id}`, here, 4, (p) => seawardKm(w.coast, p[0], p[1]) >= 1 && !w.keepOut.some((z) => inside(z, p)));
+  const spot = discGround(`dawdle-${v.vessel.id}`, here, 4, (p) => w.sea.clearanceKm(p, 1) >= 1 && !w.keepOut.some((z) => inside(z, p)));
   const until = leaveAt ?? horizon;
   while (v.track.end < until) fishSpell(w, v, spot);
   if (leaveAt === undefined) return;
@@ -161,7 +161,7 @@ export function giveReturnOrder(w: World, voyages: readonly Voyage[], rest: read
   // Stragglers: some of those well out at sea (and clear of every zone) when the order comes.
   const out = rest.filter((v) => {
     const p = v.track.at(order);
-    return seawardKm(w.coast, p[0], p[1]) >= 10 && !w.keepOut.some((z) => inside(z, p));
+    return w.sea.clearanceKm(p, 10) >= 10 && !w.keepOut.some((z) => inside(z, p));
   });
   const stragglers = new Set(out.slice(0, counts.stragglers));
   const never = new Set(out.slice(0, Math.min(counts.neverReturn, counts.stragglers)));

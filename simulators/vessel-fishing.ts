@@ -1,6 +1,6 @@
 // Fishing and the routine round: each class's spells of fishing on a ground (tows, drifts, sets,
 // transshipping), drifting, and the ordinary cycle of port, out, fish, home.
-import type { LonLat } from './fleet-files.ts';
+import type { LonLat } from './lonlat.ts';
 import type { Rng } from './rng.ts';
 import { courseTo, HOUR, KMH_PER_KN, moved } from './vessel-geometry.ts';
 import { inshoreOf, type Ground, type World } from './vessel-routes.ts';

@@ -2,7 +2,7 @@
 // whether a point is inside a zone or how far it is from the zone's edge.
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import type { Zone } from '../stations/zones.ts';
-import { KM_PER_DEG_LAT, kmPerDegLon, type LonLat } from './fleet-files.ts';
+import { KM_PER_DEG_LAT, kmPerDegLon, type LonLat } from './lonlat.ts';
 
 export const HOUR = 3_600_000;
 export const KMH_PER_KN = 1.852;

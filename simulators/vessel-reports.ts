@@ -1,7 +1,7 @@
 // Reporting: each terminal's rate, the fixes it sends along the vessel's track (with GPS noise, none
 // while dark), and all of them put in time order.
 import type { TerminalKind } from '../stations/vessels.ts';
-import { KM_PER_DEG_LAT, kmPerDegLon, type LonLat } from './fleet-files.ts';
+import { KM_PER_DEG_LAT, kmPerDegLon, type LonLat } from './lonlat.ts';
 import { createRng, deriveSeed } from './rng.ts';
 import { courseTo, HOUR, KMH_PER_KN, kmBetween } from './vessel-geometry.ts';
 import type { Fix, FleetScenario } from './vessel-scenario.ts';

@@ -1,25 +1,12 @@
-// The sea the fleet works in: passages that keep off the coast, the harbours, the fishing grounds,
-// and the world a run sets up from its zones.
+// The sea the fleet works in: the harbours, the fishing grounds, and the world a run sets up from
+// its zones and its sea (passages that keep off the land and out of closed waters: simulators/sea.ts).
 import type { Zone } from '../stations/zones.ts';
-import { DEMO_COAST, kmPerDegLon, legSeawardKm, offshore, seawardKm, type LonLat } from './fleet-files.ts';
+import { DEMO_SEA } from './demo-coast.ts';
+import type { LonLat } from './lonlat.ts';
 import type { Rng } from './rng.ts';
+import type { Sea } from './sea.ts';
 import { centroid, cornersOf, edgeKm, inside, kmBetween, moved } from './vessel-geometry.ts';
 import type { FleetScenario } from './vessel-scenario.ts';
-
-const CLEAR_KM = 0.3; // the closest a leg may pass the shore
-const ROUND_KM = 1.5; // how far off a headland a rounding waypoint lies
-
-/**
- * The waypoints of a passage from a to b that keeps to the sea: straight if it can, otherwise
- * through a point off the headland in the way, and so on for each half.
- */
-export function seaLegs(coast: readonly LonLat[], a: LonLat, b: LonLat, depth = 0): LonLat[] {
-  const worst = legSeawardKm(coast, a, b);
-  const need = Math.min(CLEAR_KM, seawardKm(coast, a[0], a[1]), seawardKm(coast, b[0], b[1])) - 1e-9;
-  if (worst.km >= need || depth > 8) return [b];
-  const round = offshore(coast, worst.lat, ROUND_KM);
-  return [...seaLegs(coast, a, round, depth + 1), ...seaLegs(coast, round, b, depth + 1)];
-}
 
 export interface Ground {
   id: string;
@@ -33,12 +20,12 @@ export interface Harbour {
   centre: LonLat;
   /** Berths lie within this distance of the centre, well inside the basin. */
   berthKm: number;
-  /** Where the fairway meets open water, east of the basin. */
+  /** Where the fairway meets open water, off the basin on its seaward side. */
   mouth: LonLat;
 }
 
 export interface World {
-  coast: readonly LonLat[];
+  sea: Sea;
   harbours: Harbour[];
   byId: Map<string, Harbour>;
   grounds: Ground[];
@@ -83,18 +70,20 @@ export function discGround(id: string, centre: LonLat, km: number, ok: (p: LonLa
   };
 }
 
-function harbourOf(zone: Zone): Harbour {
+function harbourOf(sea: Sea, zone: Zone): Harbour {
   const corners = cornersOf(zone);
   const centre = centroid(corners);
-  return { zone, centre, berthKm: 0.4 * edgeKm(zone, centre), mouth: [zone.bbox[2] + 2 / kmPerDegLon(centre[1]), centre[1]] };
+  const across = Math.max(...corners.map((p) => kmBetween(centre, p)));
+  return { zone, centre, berthKm: 0.4 * edgeKm(zone, centre), mouth: sea.seaward(centre, across + 1.5) };
 }
 
 export function worldOf(s: FleetScenario): World {
   const zones = [...s.zones].sort(byId);
-  const harbours = zones.filter((z) => z.kind === 'port' || z.kind === 'anchorage').map(harbourOf);
+  const sea = s.sea ?? DEMO_SEA;
+  const harbours = zones.filter((z) => z.kind === 'port' || z.kind === 'anchorage').map((z) => harbourOf(sea, z));
   if (!harbours.length) throw new Error('simulateFleet: the zones include no port to sail from');
   return {
-    coast: s.coast ?? DEMO_COAST,
+    sea,
     harbours,
     byId: new Map(harbours.map((h) => [h.zone.id, h])),
     grounds: zones.filter((z) => z.kind === 'fishing-ground').map(zoneGround),
@@ -106,24 +95,25 @@ export function worldOf(s: FleetScenario): World {
 
 export const harbourAt = (w: World, p: LonLat): Harbour | undefined => w.harbours.find((h) => inside(h.zone, p));
 
-/** A small boat's waters: within ~12 km of the harbour mouth, clear of the shore and of every zone. */
+/** A small boat's waters: within ~12 km of the harbour mouth and in sight of it, clear of the shore and of every zone. */
 export function inshoreOf(w: World, h: Harbour): Ground {
   let g = w.inshore.get(h.zone.id);
   if (!g) {
-    g = discGround(`inshore-${h.zone.id}`, h.mouth, 12, (p) => seawardKm(w.coast, p[0], p[1]) >= 0.8 && !w.keepOut.some((z) => inside(z, p)));
+    const ok = (p: LonLat): boolean => w.sea.clearanceKm(p, 0.8) >= 0.8 && w.sea.legClearanceKm(h.mouth, p, 0.3) >= 0.3 && !w.keepOut.some((z) => inside(z, p));
+    g = discGround(`inshore-${h.zone.id}`, h.mouth, 12, ok);
     w.inshore.set(h.zone.id, g);
   }
   return g;
 }
 
-/** Open water off a harbour, for a coast drawn without fishing grounds. */
+/** Open water 35 km out beyond a harbour's mouth, for a sea drawn without fishing grounds. */
 export const offshoreGround = (w: World, h: Harbour): Ground =>
-  discGround(`off-${h.zone.id}`, offshore(w.coast, h.centre[1], 35), 10, (p) => seawardKm(w.coast, p[0], p[1]) >= 5 && !w.keepOut.some((z) => inside(z, p)));
+  discGround(`off-${h.zone.id}`, w.sea.seaward(h.mouth, 35), 10, (p) => w.sea.clearanceKm(p, 5) >= 5 && !w.keepOut.some((z) => inside(z, p)));
 
 /** The length of the passage from `from` to the harbour's centre, in through its mouth, km. */
 export const routeKm = (w: World, from: LonLat, h: Harbour): number => {
   let km = 0;
   let at = from;
-  for (const p of [...seaLegs(w.coast, from, h.mouth), h.centre]) [km, at] = [km + kmBetween(at, p), p];
+  for (const p of [...w.sea.passage(from, h.mouth), h.centre]) [km, at] = [km + kmBetween(at, p), p];
   return km;
 };

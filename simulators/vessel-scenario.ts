@@ -2,7 +2,7 @@
 // the default counts of scripted misbehaviours.
 import type { Terminal, Vessel } from '../stations/vessels.ts';
 import type { Zone } from '../stations/zones.ts';
-import type { LonLat } from './fleet-files.ts';
+import type { Sea } from './sea.ts';
 
 export interface Fix {
   vessel: string;
@@ -49,8 +49,8 @@ export interface FleetScenario {
   minIntervalSeconds?: number;
   /** Counts of scripted misbehaviours; default DEFAULT_MISBEHAVIOUR. */
   misbehaviour?: Partial<Misbehaviour>;
-  /** The coastline, south to north, land to its west; default the demo coast. */
-  coast?: readonly LonLat[];
+  /** The water the fleet may use; default the demo county's. */
+  sea?: Sea;
 }
 
 export interface FleetRun {
@@ -62,6 +62,8 @@ export interface FleetRun {
     intruders: { vessel: string; zone: string; from: number; until: number }[];
     /** Not in port by returnOrderAt + 6 h, whether scripted or just too far out. */
     stragglers: string[];
+    /** In port by the deadline, but last heard from outside one before it: a detector can only know them in at their next report. */
+    reportedOut: string[];
     neverReturn: string[];
     loiterers: { vessel: string; from: number; until: number }[];
   };

@@ -1,6 +1,6 @@
 // A vessel's track: timed waypoints, straight and steady between them; planned forward, read at
 // any time, and cut when plans change.
-import type { LonLat } from './fleet-files.ts';
+import type { LonLat } from './lonlat.ts';
 import { HOUR, KMH_PER_KN, kmBetween } from './vessel-geometry.ts';
 
 export class Track {

@@ -1,9 +1,10 @@
 // Truth from the tracks: what a detector should find, read back from where the vessels really went
 // (time adrift, time inside a closed area, in port for good).
 import type { Zone } from '../stations/zones.ts';
-import type { LonLat } from './fleet-files.ts';
+import type { LonLat } from './lonlat.ts';
 import { HOUR, inside, KMH_PER_KN, kmBetween } from './vessel-geometry.ts';
 import { harbourAt, type World } from './vessel-routes.ts';
+import type { Fix } from './vessel-scenario.ts';
 import type { Voyage } from './vessel-voyage.ts';
 
 const STEP_MS = 10_000;
@@ -32,6 +33,13 @@ export function intrusionSpan(v: Voyage, zone: Zone, fishFrom: number): { from: 
   let until = fishFrom;
   while (until + STEP_MS <= track.end && inside(zone, track.at(until + STEP_MS))) until += STEP_MS;
   return { from, until };
+}
+
+/** The vessels whose last fix at or before t was outside every port (fixes in time order). */
+export function lastHeardOut(w: World, fixes: readonly Fix[], t: number): string[] {
+  const last = new Map<string, Fix>();
+  for (const f of fixes) if (f.ts <= t) last.set(f.vessel, f);
+  return [...last.values()].filter((f) => !harbourAt(w, [f.lon, f.lat])).map((f) => f.vessel);
 }
 
 /** In a port at t and never out of one after. */

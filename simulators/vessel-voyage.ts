@@ -2,10 +2,10 @@
 // state a vessel carries through its round, and how it leaves and makes port and picks its grounds.
 import type { Vessel } from '../stations/vessels.ts';
 import type { Zone } from '../stations/zones.ts';
-import type { LonLat } from './fleet-files.ts';
+import type { LonLat } from './lonlat.ts';
 import type { Rng } from './rng.ts';
 import { HOUR, inside, kmBetween, moved } from './vessel-geometry.ts';
-import { harbourAt, offshoreGround, seaLegs, type Ground, type Harbour, type World } from './vessel-routes.ts';
+import { harbourAt, offshoreGround, type Ground, type Harbour, type World } from './vessel-routes.ts';
 import type { Track } from './vessel-track.ts';
 
 type Style = 'trawl' | 'drift' | 'circle' | 'transship' | 'inshore';
@@ -54,7 +54,7 @@ export interface Voyage {
 }
 
 export const steam = (w: World, track: Track, to: LonLat, kn: number): void => {
-  for (const p of seaLegs(w.coast, track.here, to)) track.to(p, kn);
+  for (const p of w.sea.passage(track.here, to)) track.to(p, kn);
 };
 
 export function putToSea(w: World, v: Voyage, to: LonLat): void {

@@ -5,7 +5,8 @@ import { pointToPolygonDistance } from '@turf/point-to-polygon-distance';
 import { parseFleet } from '../stations/vessels.ts';
 import { ZoneIndex } from '../stations/zone-index.ts';
 import { parseZones } from '../stations/zones.ts';
-import { coastLonAt, DEMO_COAST, DEMO_ZONES_URL, demoFleetSample } from './fleet-files.ts';
+import { DEMO_SEA } from './demo-coast.ts';
+import { DEMO_ZONES_URL, demoFleetSample } from './fleet-files.ts';
 import { RETURN_DEADLINE_HOURS, simulateFleet, type Fix, type FleetRun, type FleetScenario } from './vessels.ts';
 
 const HOUR = 3_600_000;
@@ -67,9 +68,9 @@ function gaps(run: FleetRun, kind: string, when: (f: Fix) => boolean): number[] 
 }
 
 describe('simulateFleet', () => {
-  it('keeps every fix afloat: none west of the coast', () => {
+  it('keeps every fix afloat: none ashore, none in the waters round the Matsu islands', () => {
     for (const [name, run] of runs) {
-      const ashore = run.fixes.filter((f) => f.lon <= coastLonAt(DEMO_COAST, f.lat));
+      const ashore = run.fixes.filter((f) => !DEMO_SEA.afloat([f.lon, f.lat]));
       assert.equal(ashore.length, 0, `${name}: ${ashore.length} fixes ashore, e.g. ${JSON.stringify(ashore[0])}`);
     }
   });
@@ -162,15 +163,16 @@ describe('simulateFleet', () => {
   });
 
   it('brings everyone but the stragglers into port by the deadline after the return order', () => {
+    // The 15 scripted, and those on the grounds beyond the Matsu islands, 80–100 km from any port, that 6 h are too short for.
     const stragglers = new Set(storm.truth.stragglers);
-    assert.ok(stragglers.size >= 15 && stragglers.size <= 20, `${stragglers.size} stragglers`);
+    assert.ok(stragglers.size >= 15 && stragglers.size <= 35, `${stragglers.size} stragglers`);
     for (const [id, fixes] of stormTracks) {
       if (stragglers.has(id)) continue;
       const out = fixes.filter((f) => f.ts >= deadline && !inPort(f));
       assert.equal(out.length, 0, `${id} outside port after the deadline: ${JSON.stringify(out[0])}`);
     }
-    // Stragglers are still out after the deadline; those that never return are out at the end.
-    for (const id of stragglers) assert.ok(stormTracks.get(id)!.some((f) => f.ts >= deadline && !inPort(f)), `${id} was in`);
+    // Stragglers are still out at the deadline (seen out within a Beidou interval of it, or later); those that never return are out at the end.
+    for (const id of stragglers) assert.ok(stormTracks.get(id)!.some((f) => f.ts >= deadline - 10 * 60_000 && !inPort(f)), `${id} was in`);
     assert.equal(storm.truth.neverReturn.length, 4);
     for (const id of storm.truth.neverReturn) {
       assert.ok(stragglers.has(id));

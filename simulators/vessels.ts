@@ -10,13 +10,14 @@ import { byTime, reports } from './vessel-reports.ts';
 import { byId, worldOf } from './vessel-routes.ts';
 import { DEFAULT_MISBEHAVIOUR, RETURN_DEADLINE_HOURS, type Fix, type FleetRun, type FleetScenario } from './vessel-scenario.ts';
 import { Track } from './vessel-track.ts';
-import { intrusionSpan, settledBy, slowSpan } from './vessel-truth.ts';
+import { intrusionSpan, lastHeardOut, settledBy, slowSpan } from './vessel-truth.ts';
 import { berthIn, nextMorning, PROFILES, uniform, type Voyage } from './vessel-voyage.ts';
 
 export { REPORT_SECONDS } from './vessel-reports.ts';
 export { DEFAULT_MISBEHAVIOUR, RETURN_DEADLINE_HOURS, type Fix, type FleetRun, type FleetScenario, type Misbehaviour } from './vessel-scenario.ts';
 
-const PRELUDE_HOURS = 72; // planned before the start, so some vessels are out on a trip when it begins
+const PRELUDE_HOURS = 72;
+const LOITER_HOURS = 4; // planned before the start, so some vessels are out on a trip when it begins
 
 export function simulateFleet(s: FleetScenario): FleetRun {
   const w = worldOf(s);
@@ -65,10 +66,12 @@ export function simulateFleet(s: FleetScenario): FleetRun {
   });
   const loiterers = voyages.flatMap((v) => {
     if (!v.loiter) return [];
+    // Loitering is 4 h adrift (DOMAIN.md): one the return order cuts shorter (a long way out to its ground first) is not.
     const span = slowSpan(w, v, v.loiter.from, Math.min(v.loiter.until, order ?? Infinity));
-    return span.until - span.from >= HOUR ? [{ vessel: v.vessel.id, ...span }] : [];
+    return span.until - span.from >= LOITER_HOURS * HOUR ? [{ vessel: v.vessel.id, ...span }] : [];
   });
   const stragglers = deadline === undefined ? [] : voyages.filter((v) => !settledBy(w, v, deadline)).map((v) => v.vessel.id);
+  const reportedOut = deadline === undefined ? [] : lastHeardOut(w, fixes, deadline).filter((id) => !stragglers.includes(id));
   darkTruth.sort((a, b) => (a.vessel < b.vessel ? -1 : 1));
-  return { fixes, truth: { dark: darkTruth, intruders, stragglers, neverReturn, loiterers } };
+  return { fixes, truth: { dark: darkTruth, intruders, stragglers, reportedOut, neverReturn, loiterers } };
 }

@@ -3,14 +3,14 @@ import { test } from 'node:test';
 import { formatError } from '../engine/yaml-file.ts';
 import { applyStatic, parseFleet } from './vessels.ts';
 
-const ports = new Map([['P01', { lon: 121.95, lat: 29.2, region: '331082' }]]);
+const ports = new Map([['P01', { lon: 119.86, lat: 26.31, region: '350122' }]]);
 
 test('a vessel becomes a station tagged with its class, terminals and home port, at its port and in its region', () => {
   const fleet = parseFleet(
     'fleet.yaml',
     `vessels:
   - id: ZY00001
-    name: 浙岭渔00001
+    name: 闽连渔00001
     class: trawler
     length: 38.5
     home_port: P01
@@ -23,7 +23,7 @@ test('a vessel becomes a station tagged with its class, terminals and home port,
   );
   assert.deepEqual(fleet.errors, []);
   assert.deepEqual(fleet.stations.get('ZY00001'), {
-    id: 'ZY00001', name: '浙岭渔00001', domain: 'vessel', lon: 121.95, lat: 29.2, region: '331082',
+    id: 'ZY00001', name: '闽连渔00001', domain: 'vessel', lon: 119.86, lat: 26.31, region: '350122',
     tags: ['trawler', 'ais-a', 'beidou', 'port:P01'], params: { length: 38.5, report_minutes: 3 },
   });
   assert.equal(fleet.byTerminal.get('412401001'), 'ZY00001');
