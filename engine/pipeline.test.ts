@@ -2,11 +2,11 @@
 // and late data each take their path, and nothing is lost.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, take, tap, toArray } from 'rxjs';
 import { parseRuleFile } from '../rules/loader.ts';
 import { encodeObservation } from './codec.ts';
 import { observationSubject, type Observation } from './observation.ts';
-import { DLQ_SUBJECT, startEngine } from './pipeline.ts';
+import { DLQ_SUBJECT, startEngine, type BatchReport } from './pipeline.ts';
 import type { WarningSink } from './sinks/sink.ts';
 import { MemoryBus } from './sources/memory-bus.ts';
 import type { Station } from './station.ts';
@@ -174,4 +174,24 @@ test('with a simulated clock, ticks fall on its own time inside a batch: a silen
     ],
   );
   await store.close();
+});
+
+test('a later batch failing in its sinks does not overtake the commit of the batch before: that one is committed and reported first', async () => {
+  const bus = new MemoryBus();
+  const gated = gatedStore(await openDuckDbStore(':memory:'));
+  let writes = 0;
+  const sink: WarningSink = { write: () => (++writes === 2 ? Promise.reject(new Error('sink down')) : Promise.resolve()) };
+  const { reports } = await startEngine(bus.source(), rules, stations, { store: gated.store, publisher: bus, sinks: [sink], batch: { maxWaitMs: 5 } });
+  const seen: BatchReport[] = [];
+  const done = lastValueFrom(reports.pipe(tap((r) => seen.push(r)), toArray()));
+  const release = gated.hold();
+  await bus.publish('obs.hydrology.H1.stage', encodeObservation(obs(0, 6)));
+  await new Promise((r) => setTimeout(r, 30));
+  await bus.publish('obs.hydrology.H1.stage', encodeObservation(obs(1, 4)));
+  await new Promise((r) => setTimeout(r, 30));
+  release();
+  await assert.rejects(done, /sink down/);
+  assert.deepEqual(gated.commits.map((c) => c.events.map((e) => e.kind)), [['issued']], 'the first batch committed, the second not');
+  assert.deepEqual(seen.map((r) => r.events.map((e) => e.kind)), [['issued']], 'and reported before the error');
+  await gated.store.close();
 });

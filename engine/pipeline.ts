@@ -128,6 +128,8 @@ async function warmSamplers(samplers: readonly Sampler[], store: Store, now: num
 class Engine {
   /** The last committed source position: clock ticks and operator actions commit under it. */
   private seq = 0;
+  /** The first failure of any stage: nothing is evaluated, written or committed after it. */
+  private failure?: { reason: unknown };
   /** When a batch next reads the clock (clockTickMs). */
   private nextClockTick = -Infinity;
   /** The last step run, by stage. Unsubscribing cancels none of them, so a stop waits for its commit. */
@@ -144,29 +146,44 @@ class Engine {
   }
 
   /**
-   * Steps overlap in three stages, each in step order: a batch is evaluated as soon as the step
-   * before it is evaluated, its events go to the sinks once the step before has written its own,
-   * and it commits (then acks) once the step before has committed. So a batch is evaluated while
-   * the one before commits. An action (tick, rule swap, mode) waits for every commit before it:
-   * a swap reads history back from the store. A failure stops every later step's commit.
+   * Steps overlap in stages, each in step order: a batch is evaluated once the step before it has
+   * handed its events to the sinks, hands its own to the sinks, and commits (then acks) once the
+   * step before has committed or failed. So a batch is evaluated while the one before commits, and
+   * a sink sees a step's events before anything of the next step happens. An action (tick, rule
+   * swap, mode) waits for every commit before it: a swap reads history back from the store. After a
+   * failure no later step is evaluated, written or committed.
    */
   run(step: Step): Promise<BatchReport> {
     const before = this.chain;
-    const evaluated = (step.kind === 'batch' ? before.evaluated : before.committed).then(() => this.evaluate(step));
-    const written = Promise.all([evaluated, before.written]).then(([e]) => this.write(e));
-    const committed = Promise.all([written, before.committed]).then(([e]) => this.commit(step, e));
-    // Rejections reach the caller through `committed`; the other two only pass them down the chain.
+    const evaluated = (step.kind === 'batch' ? before.written : before.committed).then(() => this.unlessFailed(() => this.evaluate(step)));
+    const written = evaluated.then((e) => this.unlessFailed(() => this.write(e)));
+    // Settled, not merely rejected: a step's failure must not overtake the commit of the one before.
+    const committed = Promise.allSettled([written, before.committed]).then(([w, c]) => {
+      if (c.status === 'rejected') throw c.reason;
+      if (w.status === 'rejected') throw w.reason;
+      return this.unlessFailed(() => this.commit(step, w.value));
+    });
+    // Rejections reach the caller through `committed`; the other stages only pass them down the chain.
     for (const p of [evaluated, written]) p.catch(() => undefined);
     this.chain = { evaluated, written, committed };
     return committed;
   }
 
-  /** Settles when every step run so far has committed or failed. */
+  /** Settles when every stage of every step run so far has finished or failed. */
   idle(): Promise<void> {
-    return this.chain.committed.then(
-      () => undefined,
-      () => undefined,
-    );
+    const { evaluated, written, committed } = this.chain;
+    return Promise.allSettled([evaluated, written, committed]).then(() => undefined);
+  }
+
+  /** Runs a stage unless a stage of this or an earlier step has failed; a failure is kept for every later one. */
+  private async unlessFailed<T>(stage: () => Promise<T>): Promise<T> {
+    if (this.failure) throw this.failure.reason;
+    try {
+      return await stage();
+    } catch (reason) {
+      this.failure ??= { reason };
+      throw reason;
+    }
   }
 
   private async evaluate(step: Step): Promise<Evaluated> {
