@@ -222,6 +222,20 @@ describe('dissemination', () => {
     assert.equal(after.state, 'queued', 'an undelivered SMS is tried again');
     assert.match(after.history.at(-1)!.detail!, /receipt UNDELIV/);
   });
+
+  it('a failed receipt the channel marks as not worth repeating fails the delivery at once, without a retry', async () => {
+    const t = await setup();
+    t.sms.answer({ state: 'sent', ref: 'task-1' });
+    await t.send(warning({ tier: 'yellow' }));
+    await t.at(T0 + 30_000);
+    t.sms.receipt({ ref: 'task-1', state: 'failed', detail: 'failed: speaker offline', at: T0 + 40_000, retry: false });
+    await t.alerting.outbox.idle();
+    const d = (await t.store.deliveries({ channel: 'sms' })).find((x) => x.ref === 'task-1')!;
+    assert.deepEqual([d.state, d.attempts], ['failed', 1]);
+    assert.match(d.history.at(-1)!.detail!, /receipt failed: speaker offline/);
+    await t.at(T0 + 600_000);
+    assert.equal(t.sms.sent.filter((m) => m.key === d.key).length, 1, 'never sent again');
+  });
 });
 
 describe('manual actions', () => {

@@ -45,6 +45,8 @@ export interface Receipt {
   detail: string;
   /** Clock time it arrived, epoch ms. */
   at: number;
+  /** False when sending again through the channel cannot help (the far side would repeat this answer); default true. */
+  retry?: boolean;
 }
 
 export interface Channel {

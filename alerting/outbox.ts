@@ -284,7 +284,7 @@ export class Outbox {
         step(d, now, 'delivered', `receipt ${r.detail}`);
         this.live.delete(key);
       } else {
-        const fallback = this.fail(d, { state: 'failed', reason: `receipt ${r.detail}`, retry: true }, now);
+        const fallback = this.fail(d, { state: 'failed', reason: `receipt ${r.detail}`, retry: r.retry ?? true }, now);
         if (fallback) changed.push(fallback);
       }
       changed.push(d);

@@ -117,7 +117,7 @@ describe('HttpSpeakerChannel: the status of queued tasks', () => {
     const { channel: c, receipts } = channel();
     await c.send(toDevice('offline'));
     const [receipt] = await until('a receipt', () => receipts.length > 0 && receipts);
-    assert.deepEqual([receipt!.ref, receipt!.state, receipt!.detail], ['task-offline', 'failed', 'failed: speaker offline']);
+    assert.deepEqual([receipt!.ref, receipt!.state, receipt!.detail, receipt!.retry], ['task-offline', 'failed', 'failed: speaker offline', false]);
   });
 
   it('a status endpoint that errors or does not answer is asked again at the next poll', async () => {

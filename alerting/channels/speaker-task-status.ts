@@ -89,7 +89,8 @@ export class TaskStatusPoller {
 
   private async settle(taskId: string, state: Receipt['state'], detail: string): Promise<void> {
     this.tasks.delete(taskId);
-    const receipt: Receipt = { ref: taskId, state, detail, at: Date.now() };
+    // A repeat carries the same Idempotency-Key, so the vendor would answer with this same task: no retry.
+    const receipt: Receipt = { ref: taskId, state, detail, at: Date.now(), ...(state === 'failed' && { retry: false }) };
     // A listener that fails (the outbox could not store it) reports that itself.
     await Promise.allSettled(this.listeners.map(async (listener) => listener(receipt)));
   }

@@ -22,7 +22,10 @@ export class JetStreamAcks {
     private readonly nc: NatsConnection,
     private readonly timeoutMs = 10_000,
   ) {
-    this.subscription = nc.subscribe(`${this.prefix}*`, { callback: (_err, msg) => this.settle(msg) });
+    this.subscription = nc.subscribe(`${this.prefix}*`, {
+      // An error on the reply subscription itself (a permissions violation) fails everything waiting.
+      callback: (err, msg) => (err ? this.fail(() => true, (w) => `${w.subject}: no JetStream acknowledgement: ${err.message}`) : this.settle(msg)),
+    });
   }
 
   /** Resolves once the stream has stored the message (or kept its first copy of `msgId`); rejects with why it did not. */
