@@ -829,9 +829,14 @@ export class Evaluator {
     }
   }
 
-  private bindingOf(rule: string, entity: string): Binding | undefined {
-    for (const list of [...this.series.values(), ...this.stale.values(), ...this.fences.values()]) for (const b of list) if (b.rule.id === rule && b.station.id === entity) return b;
-    return this.compounds.get(`${rule}|${entity}`);
+  /** A rule's binding for an entity: looked up under the one series it watches there, not among all bindings. */
+  private bindingOf(ruleId: string, entity: string): Binding | undefined {
+    const rule = this.index.byId.get(ruleId);
+    if (!rule) return undefined;
+    if (rule.kind === 'compound') return this.compounds.get(`${ruleId}|${entity}`);
+    const key = seriesKey({ domain: rule.domain, station: entity, metric: rule.match.metric });
+    for (const list of [this.series.get(key), this.stale.get(key), this.fences.get(key)]) for (const b of list ?? []) if (b.rule.id === ruleId) return b;
+    return undefined;
   }
 
   private regionOf(entity: string): string | undefined {
