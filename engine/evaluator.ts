@@ -134,6 +134,8 @@ class Index {
   /** A geofence rule's `except` zones, by rule id. */
   readonly except = new Map<string, Areas>();
   readonly hazards = new Map<string, { areas: HazardAreas; rules: GeofenceRule[] }>();
+  /** The metrics hazard tracks report on: a vessel's fix is not one, and is told apart without building a key. */
+  readonly hazardMetrics = new Set<string>();
 
   constructor(
     readonly book: RuleBook,
@@ -162,6 +164,7 @@ class Index {
           const entry = this.hazards.get(key) ?? { areas: previous?.hazards.get(key)?.areas ?? new HazardAreas(), rules: [] };
           entry.rules.push(rule);
           this.hazards.set(key, entry);
+          this.hazardMetrics.add(h.metric);
           this.areas.set(rule.id, entry.areas);
         } else {
           this.areas.set(rule.id, select(rule.zones));
@@ -536,7 +539,7 @@ export class Evaluator {
   /** A position: hazard circles move, vessels' geofence rules step, and the deadman hears it. */
   private locate(obs: Observation, p: Position, key: string, out: StepResult, touched: Set<string>): void {
     const fix = fixOf(obs.ts, p);
-    const hazard = this.index.hazards.size ? this.index.hazards.get(metricKey(obs.domain, obs.metric)) : undefined;
+    const hazard = this.index.hazardMetrics.has(obs.metric) ? this.index.hazards.get(metricKey(obs.domain, obs.metric)) : undefined;
     if (hazard && obs.value !== undefined && hazard.areas.update(obs.station, obs.ts, p.lon, p.lat, obs.value)) {
       for (const rule of hazard.rules) {
         for (const b of this.fencesOf(rule.id)) {
@@ -814,6 +817,7 @@ export class Evaluator {
    * held back by an inhibitor that stepped down and that are still in force are announced.
    */
   private release(events: WarningEvent[], touched: Set<string>): void {
+    if (!this.releases.length) return;
     for (const r of this.releases.splice(0)) this.released(r.rule, r.entity, r.at, events, touched);
   }
 
