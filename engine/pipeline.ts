@@ -19,8 +19,6 @@ import type { WarningEvent } from './warning.ts';
 
 export const DLQ_SUBJECT = 'dlq.obs';
 
-/** Messages evaluated between two turns of the event loop. */
-const YIELD_EVERY = 500;
 
 export interface BatchReport {
   /** What the step was: a batch of messages, a clock tick, a rule swap, a mode switch. */
@@ -190,7 +188,7 @@ class Engine {
     const report = emptyReport(step.kind);
     const observations: Observation[] = [];
     const audit: AuditEntry[] = [];
-    if (step.kind === 'batch') await this.batch(step.batch, report, observations);
+    if (step.kind === 'batch') this.batch(step.batch, report, observations);
     else if (step.kind === 'reload') {
       report.events.push(...this.evaluator.replace(step.book, this.now));
       await warm(this.evaluator, this.opts.store);
@@ -232,12 +230,10 @@ class Engine {
     return report;
   }
 
-  private async batch(batch: Inbound[], report: BatchReport, observations: Observation[]): Promise<void> {
+  private batch(batch: Inbound[], report: BatchReport, observations: Observation[]): void {
     const now = this.now;
     report.received = batch.length;
-    for (const [i, m] of batch.entries()) {
-      // Let the store's callbacks in now and then: the commit before this batch goes on meanwhile.
-      if (i > 0 && i % YIELD_EVERY === 0) await new Promise(setImmediate);
+    for (const m of batch) {
       const decoded = decodeObservation(m.subject, m.data);
       if (!decoded.ok) {
         report.deadLetters.push({ subject: m.subject, reason: decoded.reason, payload: payloadText(m.data), at: now });
