@@ -554,6 +554,7 @@ export class Evaluator {
     this.positions.set(key, fix);
     for (const b of this.fences.get(key) ?? []) {
       if (b.move(fix)) this.dirty.add(b);
+      else if (b.settledOutside) continue;
       this.stepFence(b, fix.ts, out.events, touched);
     }
     if (obs.value === undefined) this.hear(key, { ts: fix.ts, value: fix.speed ?? 0 }, obs, out, touched);

@@ -135,6 +135,18 @@ export class GeofenceBinding {
     return step;
   }
 
+  /**
+   * Outside every area of an inside or enter rule, with no latch on or under way: whatever the speed,
+   * order or clock, the signal is 0 and the ladder stays as it is, so a fix needs no step.
+   */
+  get settledOutside(): boolean {
+    if (this.state.area !== null) return false;
+    const condition = this.variant.condition;
+    if (condition !== 'inside' && condition !== 'enter') return false;
+    for (const l of this.state.ladder.latches) if (l.on || l.run) return false;
+    return true;
+  }
+
   /** No latch could move on this signal: none mid-dwell, none whose condition flips. */
   private quiet(signal: number): boolean {
     for (const l of this.state.ladder.latches) if (l.run || (l.on ? signal < 0.5 : signal >= 1)) return false;
