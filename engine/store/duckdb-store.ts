@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
-  BIGINT, DuckDBInstance, DuckDBTimestampValue, LIST, TIMESTAMP, VARCHAR, listValue,
+  BIGINT, DuckDBInstance, DuckDBTimestampValue, INTEGER, LIST, TIMESTAMP, VARCHAR, listValue,
   type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBValue,
 } from '@duckdb/node-api';
 import { seriesKey, type Observation } from '../observation.ts';
@@ -243,25 +243,28 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
         // Its own connection: a long replay must not hold up the reader other queries queue on.
         const db = await instance.connect();
         try {
-          // Two strings a row, not five: names come from the series key (split once per series),
-          // quality as a flag. Decoding strings is most of a scan's cost.
+          // No strings per row: each (series, unit) is numbered once and rows carry the number (decoding
+          // strings was most of a scan's cost); names come from the series key, quality as a flag.
+          const where = `o.ts >= $1 AND o.ts < $2 AND o.value IS NOT NULL AND o.quality IN ('reliable', 'doubtful')
+               AND (o.source IS NULL OR o.source NOT LIKE 'derived:%')`;
+          const keys = (await rows(db, `SELECT DISTINCT series, unit FROM observations o WHERE ${where}`, [bound(from), bound(to)])) as { series: string; unit: string | null }[];
+          const names = keys.map((k) => [...(k.series.split('.') as [string, string, string]), k.unit] as const);
           const result = await db.stream(
-            `SELECT series, ${ms('ts')} AS ts, value, quality = 'doubtful' AS doubtful, unit FROM observations
-             WHERE ts >= $1 AND ts < $2 AND value IS NOT NULL AND quality IN ('reliable', 'doubtful')
-               AND (source IS NULL OR source NOT LIKE 'derived:%') ORDER BY ts, rowid`,
-            [bound(from), bound(to)],
+            `SELECT k.id, ${ms('o.ts')} AS ts, o.value, o.quality = 'doubtful' AS doubtful FROM observations o
+             JOIN (SELECT unnest($3) AS series, unnest($4) AS unit, unnest($5) AS id) k ON o.series = k.series AND o.unit IS NOT DISTINCT FROM k.unit
+             WHERE ${where} ORDER BY o.ts, o.rowid`,
+            [bound(from), bound(to), listValue(keys.map((k) => k.series)), listValue(keys.map((k) => k.unit)), listValue(keys.map((_, i) => i))],
+            [TIMESTAMP, TIMESTAMP, LIST(VARCHAR), LIST(VARCHAR), LIST(INTEGER)],
           );
-          const names = new Map<string, [string, string, string]>();
           // The next chunk is fetched (in DuckDB's threads) while the caller works on this one.
           for (let next = result.fetchChunk(), chunk = await next; chunk && chunk.rowCount > 0; chunk = await next) {
             next = result.fetchChunk();
-            const [series, ts, value, doubtful, unit] = chunk.getColumns() as [string[], number[], number[], boolean[], (string | null)[]];
+            const [id, ts, value, doubtful] = chunk.getColumns() as [number[], number[], number[], boolean[]];
             const out: Observation[] = new Array<Observation>(chunk.rowCount);
             for (let i = 0; i < chunk.rowCount; i++) {
-              let n = names.get(series[i]!);
-              if (!n) names.set(series[i]!, (n = series[i]!.split('.') as [string, string, string]));
-              const o: Observation = { domain: n[0], station: n[1], metric: n[2], ts: ts[i]!, value: value[i]!, quality: doubtful[i] ? 'doubtful' : 'reliable' };
-              if (unit[i] !== null) o.unit = unit[i]!;
+              const [domain, station, metric, unit] = names[id[i]!]!;
+              const o: Observation = { domain, station, metric, ts: ts[i]!, value: value[i]!, quality: doubtful[i] ? 'doubtful' : 'reliable' };
+              if (unit !== null) o.unit = unit;
               out[i] = o;
             }
             yield out;

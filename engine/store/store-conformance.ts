@@ -115,12 +115,15 @@ export function storeConformance(name: string, fresh: FreshStore): void {
         reading('S1', T0 + 500, -1, { quality: 'unreliable' }), reading('S1', T0 + 600, -2, { quality: 'missing' }),
         reading('F1', T0 + 700, -3, { source: 'derived:fire-index' }), { ...fix, ts: T0 + 800 },
         reading('S2', T0 + 900, 0.5, { quality: 'doubtful', source: 'gauge' }),
+        // One series whose unit changes, and one without a unit: each reading keeps its own.
+        reading('U1', T0 + 100, 1, { unit: 'cm' }), reading('U1', T0 + 200, 2), { domain: 'hydro', station: 'U2', metric: 'count', ts: T0 + 300, value: 3, quality: 'reliable' },
       );
       await store.commit(batch({ observations }));
       const seen: Observation[] = [];
       for await (const chunk of store.scan(T0, T0 + 2000 * 1000)) seen.push(...chunk);
-      assert.equal(seen.length, 2001);
-      assert.deepEqual(seen[1], { ...reading('S2', T0 + 900, 0.5, { quality: 'doubtful' }) });
+      assert.equal(seen.length, 2004);
+      assert.deepEqual(seen.slice(1, 4), [reading('U1', T0 + 100, 1, { unit: 'cm' }), reading('U1', T0 + 200, 2), { domain: 'hydro', station: 'U2', metric: 'count', ts: T0 + 300, value: 3, quality: 'reliable' }]);
+      assert.deepEqual(seen[4], { ...reading('S2', T0 + 900, 0.5, { quality: 'doubtful' }) });
       assert.ok(seen.every((o, i) => i === 0 || o.ts > seen[i - 1]!.ts), 'in time order');
       assert.deepEqual(seen.at(-1), reading(`S${1999 % 7}`, T0 + 1999 * 1000, 1999));
       await store.close();
