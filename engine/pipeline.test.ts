@@ -77,6 +77,14 @@ test('a stop while a batch is with the sinks: idle() waits until that batch is w
   await store.close();
 });
 
+/** A Red reading, then one that lifts it, each in its own batch (batches close after 5 ms). */
+async function twoBatches(bus: MemoryBus): Promise<void> {
+  for (const o of [obs(0, 6), obs(1, 4)]) {
+    await bus.publish('obs.hydrology.H1.stage', encodeObservation(o));
+    await new Promise((r) => setTimeout(r, 30));
+  }
+}
+
 /** A store whose commits wait for a gate, or fail, on request. */
 function gatedStore(inner: Store): { store: Store; commits: CommitBatch[]; hold(): () => void; failNext(): void } {
   const commits: CommitBatch[] = [];
@@ -116,10 +124,7 @@ test('a batch is evaluated and handed to the sinks while the batch before it com
   const { reports } = await startEngine(bus.source(), rules, stations, { store: gated.store, publisher: bus, sinks: [sink], batch: { maxWaitMs: 5 } });
   const done = lastValueFrom(reports.pipe(toArray()));
   const release = gated.hold();
-  await bus.publish('obs.hydrology.H1.stage', encodeObservation(obs(0, 6)));
-  await new Promise((r) => setTimeout(r, 30));
-  await bus.publish('obs.hydrology.H1.stage', encodeObservation(obs(1, 4)));
-  await new Promise((r) => setTimeout(r, 30));
+  await twoBatches(bus);
   // The second batch (the lift) reached the sinks with the first batch's commit still waiting.
   assert.deepEqual(seen.map((e) => e.kind), ['issued', 'lifted']);
   assert.equal(gated.commits.length, 0);
@@ -138,10 +143,7 @@ test('a failed commit stops the engine, and no later batch commits after it', as
   const done = lastValueFrom(reports.pipe(toArray()));
   const release = gated.hold();
   gated.failNext();
-  await bus.publish('obs.hydrology.H1.stage', encodeObservation(obs(0, 6)));
-  await new Promise((r) => setTimeout(r, 30));
-  await bus.publish('obs.hydrology.H1.stage', encodeObservation(obs(1, 4)));
-  await new Promise((r) => setTimeout(r, 30));
+  await twoBatches(bus);
   release();
   await assert.rejects(done, /disk full/);
   await new Promise((r) => setTimeout(r, 30));
@@ -185,10 +187,7 @@ test('a later batch failing in its sinks does not overtake the commit of the bat
   const seen: BatchReport[] = [];
   const done = lastValueFrom(reports.pipe(tap((r) => seen.push(r)), toArray()));
   const release = gated.hold();
-  await bus.publish('obs.hydrology.H1.stage', encodeObservation(obs(0, 6)));
-  await new Promise((r) => setTimeout(r, 30));
-  await bus.publish('obs.hydrology.H1.stage', encodeObservation(obs(1, 4)));
-  await new Promise((r) => setTimeout(r, 30));
+  await twoBatches(bus);
   release();
   await assert.rejects(done, /sink down/);
   assert.deepEqual(gated.commits.map((c) => c.events.map((e) => e.kind)), [['issued']], 'the first batch committed, the second not');
