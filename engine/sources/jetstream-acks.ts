@@ -61,9 +61,9 @@ export class JetStreamAcks {
       w.reject(new Error(`${w.subject}: ${msg.headers.code === 503 ? 'no JetStream stream takes this subject' : `${msg.headers.code} ${msg.headers.description}`}`));
       return;
     }
-    const ack = parse(msg.data);
+    const ack = pubAck(msg);
     if (ack?.error) w.reject(new Error(`${w.subject}: JetStream refused it: ${ack.error.description ?? JSON.stringify(ack.error)}`));
-    else if (!ack?.stream) w.reject(new Error(`${w.subject}: not a JetStream acknowledgement: ${new TextDecoder().decode(msg.data).slice(0, 200)}`));
+    else if (!ack?.stream) w.reject(new Error(`${w.subject}: not a JetStream acknowledgement: ${msg.string().slice(0, 200)}`));
     else w.resolve();
   }
 
@@ -87,9 +87,11 @@ export class JetStreamAcks {
   }
 }
 
-function parse(data: Uint8Array): { stream?: string; error?: { description?: string } } | undefined {
+type PubAck = { stream?: string; error?: { description?: string } };
+
+function pubAck(msg: Msg): PubAck | undefined {
   try {
-    return JSON.parse(new TextDecoder().decode(data)) as { stream?: string; error?: { description?: string } };
+    return msg.json<PubAck>();
   } catch {
     return undefined;
   }
