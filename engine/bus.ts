@@ -1,5 +1,6 @@
 // The message bus as the engine uses it: subjects and bytes, the same over NATS or in process.
 import type { Observable } from 'rxjs';
+import type { Decoded } from './codec.ts';
 
 /** One message taken from a source. `ack` confirms it and every earlier message of the source. */
 export interface Inbound {
@@ -7,6 +8,8 @@ export interface Inbound {
   data: Uint8Array;
   /** Position in the source (JetStream stream sequence); absent for sources that cannot replay. */
   seq?: number;
+  /** The message already decoded by the source (in a worker thread); absent, the engine decodes `data`. */
+  decoded?: Decoded;
   ack(): void;
 }
 

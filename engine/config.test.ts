@@ -15,7 +15,7 @@ test('defaults fill what is left out, and paths resolve against the config file'
         rules: join(dir, 'rules/packs'),
         stations: join(dir, 's.yaml'),
         store: { kind: 'duckdb', path: join(dir, '.seed/seed.duckdb') },
-        source: { kind: 'nats', url: 'nats://127.0.0.1:4222', durable: 'seed-engine' },
+        source: { kind: 'nats', url: 'nats://127.0.0.1:4222', durable: 'seed-engine', worker: true },
         sinks: { console: true },
         batch: {},
         tickMs: 15_000,

@@ -80,6 +80,8 @@ const schema = z.strictObject({
     kind: z.literal('nats'),
     url: z.string().default('nats://127.0.0.1:4222'),
     durable: z.string().default('seed-engine'),
+    /** Consume and decode in a worker thread, so the engine's thread only evaluates. */
+    worker: z.boolean().default(true),
   }),
   sinks: z.strictObject({ jsonl: z.string().optional(), console: z.boolean().default(true) }).prefault({}),
   batch: z.strictObject({ maxSize: z.number().int().positive().optional(), maxWaitMs: z.number().int().positive().optional() }).prefault({}),

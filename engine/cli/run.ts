@@ -57,7 +57,7 @@ export async function runFromConfig(path: string, print: (line: string) => void)
     alerting.alerting.start(config.alerting!.tick_ms);
     print(`seed: dissemination: ${config.alerting!.channels.map((c) => c.name).join(', ')}; ${alerting.resumed} deliveries resumed (${alerting.inDoubt} in doubt, sent again)`);
   }
-  const { reports, evaluator, control } = await startEngine(bus.source(config.source.durable), rules, stations, {
+  const { reports, evaluator, control } = await startEngine(bus.source(config.source.durable, { worker: config.source.worker }), rules, stations, {
     store,
     publisher: bus.publisher,
     sinks,

@@ -18,6 +18,7 @@ import { ClosedConnectionError, DrainingConnectionError, connect, headers, nanos
 import { Observable } from 'rxjs';
 import type { Inbound, PublishOptions, Publisher, Source } from '../bus.ts';
 import { JetStreamAcks } from './jetstream-acks.ts';
+import { workerMessages } from './worker-source.ts';
 
 /** The streams Seed uses; warnings dedupe on msgId within the window. */
 const STREAMS: { name: string; subjects: string[]; duplicateWindowMs?: number }[] = [
@@ -33,6 +34,11 @@ export interface SourceOptions {
   maxAckPending?: number;
   /** Messages the client keeps requested and buffered (default 1,000). */
   batch?: number;
+  /**
+   * Consume and decode in a worker thread with a connection of its own (worker-source.ts), so the
+   * engine's thread only evaluates. Connection options must then be plain data.
+   */
+  worker?: boolean;
 }
 
 export interface JetStreamPublisher extends Publisher {
@@ -87,7 +93,10 @@ export async function openJetStream(url: string, options: Omit<NodeConnectionOpt
     ensureStreams: () => ensureStreams(jsm),
     source: (durable, opts = {}) => ({
       name: durable,
-      messages: (afterSeq) => consumeDurable({ nc, js, jsm, closing: () => closing }, durable, opts, afterSeq),
+      messages: (afterSeq) =>
+        opts.worker
+          ? workerMessages(url, options, durable, { ...opts, worker: false }, afterSeq)
+          : consumeDurable({ nc, js, jsm, closing: () => closing }, durable, opts, afterSeq),
     }),
     publisher,
     lastSeq: async (stream = 'OBS') => (await jsm.streams.info(stream)).state.last_seq,

@@ -1,0 +1,66 @@
+// The worker side of worker-source.ts: its own connection and durable consumer, every message
+// decoded here and passed to the engine in chunks; the engine's acks come back by seq.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Inbound } from '../bus.ts';
+import { decodeObservation } from '../codec.ts';
+import { openJetStream } from './jetstream-source.ts';
+import type { DecodedItem, FromWorker, ToWorker, WorkerSourceData } from './worker-source.ts';
+
+/** Messages per chunk at most; a chunk also goes once the messages at hand are decoded. */
+const CHUNK = 1_000;
+
+const port = parentPort!;
+const { url, connection, durable, options, afterSeq } = workerData as WorkerSourceData;
+const post = (msg: FromWorker): void => port.postMessage(msg);
+
+const bus = await openJetStream(url, connection);
+/** Passed on, not yet acked, in seq order: an ack of one acks all before it (ack policy all). */
+let unacked: Inbound[] = [];
+let chunk: DecodedItem[] = [];
+let scheduled = false;
+
+const flush = (): void => {
+  scheduled = false;
+  if (chunk.length === 0) return;
+  post({ type: 'messages', items: chunk });
+  chunk = [];
+};
+
+const subscription = bus
+  .source(durable, options)
+  .messages(afterSeq)
+  .subscribe({
+    next: (m) => {
+      unacked.push(m);
+      const decoded = decodeObservation(m.subject, m.data);
+      // slice(): the payload is a view into a larger read buffer, which would be copied whole.
+      chunk.push(decoded.ok ? { seq: m.seq!, decoded } : { seq: m.seq!, decoded, subject: m.subject, data: m.data.slice() });
+      if (chunk.length >= CHUNK) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    error: (err: unknown) => post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+    complete: () => {
+      flush();
+      post({ type: 'complete' });
+    },
+  });
+
+function ack(seq: number): void {
+  let i = 0;
+  while (i < unacked.length && unacked[i]!.seq! <= seq) i++;
+  if (i === 0) return;
+  unacked[i - 1]!.ack();
+  unacked = unacked.slice(i);
+}
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'ack') ack(msg.seq);
+  else {
+    subscription.unsubscribe();
+    // Draining sends the acks already taken; then nothing keeps the worker alive and it exits.
+    void bus.close().finally(() => port.close());
+  }
+});
