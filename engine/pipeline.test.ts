@@ -2,8 +2,9 @@
 // and late data each take their path, and nothing is lost.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { firstValueFrom, lastValueFrom, take, tap, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, Subject, take, tap, toArray } from 'rxjs';
 import { parseRuleFile } from '../rules/loader.ts';
+import type { Inbound, Source } from './bus.ts';
 import { encodeObservation } from './codec.ts';
 import { observationSubject, type Observation } from './observation.ts';
 import { DLQ_SUBJECT, startEngine, type BatchReport } from './pipeline.ts';
@@ -133,6 +134,36 @@ test('a batch is evaluated and handed to the sinks while the batch before it com
   const batches = await done;
   assert.deepEqual(batches.map((b) => b.events.map((e) => e.kind)), [['issued'], ['lifted']]);
   assert.deepEqual(gated.commits.map((c) => c.events.map((e) => e.kind)), [['issued'], ['lifted']]);
+  await gated.store.close();
+});
+
+test('batches evaluated while a commit runs are committed together, in one transaction, and acked once by the last', async () => {
+  const inbound = new Subject<Inbound>();
+  const source: Source = { name: 'group', messages: () => inbound };
+  const acked: number[] = [];
+  const gated = gatedStore(await openDuckDbStore(':memory:'));
+  const { reports } = await startEngine(source, rules, stations, { store: gated.store, publisher: new MemoryBus(), sinks: [], batch: { maxWaitMs: 5 } });
+  const done = lastValueFrom(reports.pipe(toArray()));
+  const release = gated.hold();
+  // Red, lifted, Red, lifted: a batch each; the first commit waits while the other three are evaluated.
+  for (const [i, value] of [6, 4, 6, 4].entries()) {
+    inbound.next({ subject: 'obs.hydrology.H1.stage', data: encodeObservation(obs(i, value)), seq: i + 1, ack: () => acked.push(i + 1) });
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  release();
+  inbound.complete();
+  const batches = await done;
+  assert.deepEqual(batches.map((b) => [b.seq, b.events.map((e) => e.kind)]), [[1, ['issued']], [2, ['lifted']], [3, ['issued']], [4, ['lifted']]], 'one report per batch, in order');
+  assert.deepEqual(
+    gated.commits.map((c) => [c.checkpoint?.seq, c.observations.length, c.events.map((e) => e.kind)]),
+    [
+      [1, 1, ['issued']],
+      [4, 3, ['lifted', 'issued', 'lifted']],
+    ],
+  );
+  assert.deepEqual(acked, [1, 4]);
+  assert.equal((await gated.store.range('hydrology.H1.stage', -Infinity, Infinity)).length, 4);
+  assert.equal((await gated.store.loadCheckpoint('group'))?.seq, 4);
   await gated.store.close();
 });
 

@@ -2,9 +2,9 @@
 // dead-letter subject with its reason), quality-gated, evaluated, handed to the sinks, committed
 // to the store in one transaction together with the rule states and the source position, and only
 // then acknowledged. Clock ticks and operator actions (rule swaps, mode switches) are steps of the
-// same ordered stream, so they never interleave with a batch; a batch is evaluated while the one
-// before it commits (Engine.run). A crash anywhere before a batch's commit redelivers it; after it,
-// the checkpoint skips it: nothing lost, nothing doubled.
+// same ordered stream, so they never interleave with a batch; batches are evaluated while the one
+// before them commits, and commit together (Engine.run). A crash anywhere before a batch's commit
+// redelivers it; after it, the checkpoint skips it: nothing lost, nothing doubled.
 import { asyncScheduler, bufferTime, EMPTY, endWith, filter, interval, map, merge, mergeMap, Subject, takeWhile, type Observable, type SchedulerLike } from 'rxjs';
 import type { Mode, Rule } from '../rules/rule.ts';
 import type { Zone } from '../stations/zones.ts';
@@ -18,6 +18,9 @@ import type { AuditEntry, CommitBatch, DeadLetter, Store } from './store/store.t
 import type { WarningEvent } from './warning.ts';
 
 export const DLQ_SUBJECT = 'dlq.obs';
+
+/** Steps in flight: evaluation may run this many steps ahead of the commit, which then takes them together. */
+const IN_FLIGHT = 8;
 
 
 export interface BatchReport {
@@ -123,6 +126,19 @@ async function warmSamplers(samplers: readonly Sampler[], store: Store, now: num
   for (const s of samplers) for (const h of s.history?.(now) ?? []) for (const o of await store.range(h.series, h.from, h.to + 1)) s.warm?.(o);
 }
 
+/** Several steps' batches as one: rows in step order, the last checkpoint's position, every state changed. */
+function mergeBatches(batches: CommitBatch[]): CommitBatch {
+  if (batches.length === 1) return batches[0]!;
+  const last = batches.findLast((b) => b.checkpoint)?.checkpoint;
+  return {
+    observations: batches.flatMap((b) => b.observations),
+    events: batches.flatMap((b) => b.events),
+    deadLetters: batches.flatMap((b) => b.deadLetters),
+    audit: batches.flatMap((b) => b.audit ?? []),
+    ...(last && { checkpoint: { consumer: last.consumer, seq: last.seq, states: batches.flatMap((b) => b.checkpoint?.states ?? []) } }),
+  };
+}
+
 class Engine {
   /** The last committed source position: clock ticks and operator actions commit under it. */
   private seq = 0;
@@ -132,6 +148,9 @@ class Engine {
   private nextClockTick = -Infinity;
   /** The last step run, by stage. Unsubscribing cancels none of them, so a stop waits for its commit. */
   private chain: { evaluated: Promise<unknown>; written: Promise<unknown>; committed: Promise<unknown> } = { evaluated: Promise.resolve(), written: Promise.resolve(), committed: Promise.resolve() };
+  /** Steps written and waiting for the commit in progress to end. */
+  private queue: { step: Step; e: Evaluated; resolve: (r: BatchReport) => void; reject: (err: unknown) => void }[] = [];
+  private committing = false;
 
   constructor(
     readonly evaluator: Evaluator,
@@ -145,22 +164,27 @@ class Engine {
 
   /**
    * Steps overlap in stages, each in step order: a batch is evaluated once the step before it has
-   * handed its events to the sinks, hands its own to the sinks, and commits (then acks) once the
-   * step before has committed or failed. So a batch is evaluated while the one before commits, and
-   * a sink sees a step's events before anything of the next step happens. An action (tick, rule
-   * swap, mode) waits for every commit before it: a swap reads history back from the store. After a
-   * failure no later step is evaluated, written or committed.
+   * handed its events to the sinks, hands its own to the sinks, and then waits for the commit in
+   * progress, if any, to end; every step waiting then commits (and acks) in one transaction. So
+   * batches are evaluated while the one before commits, and a sink sees a step's events before
+   * anything of the next step happens. An action (tick, rule swap, mode) waits for every commit
+   * before it: a swap reads history back from the store. After a failure no later step is
+   * evaluated, written or committed.
    */
   run(step: Step): Promise<BatchReport> {
     const before = this.chain;
     const evaluated = (step.kind === 'batch' ? before.written : before.committed).then(() => this.unlessFailed(() => this.evaluate(step)));
     const written = evaluated.then((e) => this.unlessFailed(() => this.write(e)));
-    // Settled, not merely rejected: a step's failure must not overtake the commit of the one before.
-    const committed = Promise.allSettled([written, before.committed]).then(([w, c]) => {
-      if (c.status === 'rejected') throw c.reason;
-      if (w.status === 'rejected') throw w.reason;
-      return this.unlessFailed(() => this.commit(step, w.value));
-    });
+    // A step written joins the commit queue at once; one that failed waits for the commit before it,
+    // so a failure never overtakes the commit of an earlier step.
+    const committed = written.then(
+      (e) => this.enqueue(step, e),
+      (reason: unknown) =>
+        before.committed.then(
+          () => Promise.reject(reason as Error),
+          (earlier: unknown) => Promise.reject(earlier as Error),
+        ),
+    );
     // Rejections reach the caller through `committed`; the other stages only pass them down the chain.
     for (const p of [evaluated, written]) p.catch(() => undefined);
     this.chain = { evaluated, written, committed };
@@ -222,19 +246,48 @@ class Engine {
     return e;
   }
 
-  private async commit(step: Step, { report, last, batch }: Evaluated): Promise<BatchReport> {
-    await this.opts.store.commit(batch);
-    last?.ack();
-    if (last?.seq !== undefined) report.seq = last.seq;
-    if ('done' in step) step.done?.(report);
-    return report;
+  /** Commits the step with every other step written while the commit before it ran (group commit). */
+  private enqueue(step: Step, e: Evaluated): Promise<BatchReport> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ step, e, resolve, reject });
+      this.drain();
+    });
+  }
+
+  /**
+   * One transaction for all the steps waiting: what a commit costs apart from its rows (the round
+   * trips, the log flush) is paid once however far evaluation has run ahead. The last message of the
+   * group acks them all.
+   */
+  private drain(): void {
+    if (this.committing || this.queue.length === 0) return;
+    const group = this.queue.splice(0);
+    this.committing = true;
+    this.unlessFailed(() => this.opts.store.commit(mergeBatches(group.map((g) => g.e.batch))))
+      .then(
+        () => {
+          group.findLast((g) => g.e.last)?.e.last!.ack();
+          for (const { step, e, resolve } of group) {
+            if (e.last?.seq !== undefined) e.report.seq = e.last.seq;
+            if ('done' in step) step.done?.(e.report);
+            resolve(e.report);
+          }
+        },
+        (err: unknown) => {
+          for (const g of group) g.reject(err);
+        },
+      )
+      .finally(() => {
+        this.committing = false;
+        this.drain();
+      });
   }
 
   private batch(batch: Inbound[], report: BatchReport, observations: Observation[]): void {
     const now = this.now;
     report.received = batch.length;
     for (const m of batch) {
-      const decoded = decodeObservation(m.subject, m.data);
+      const decoded = m.decoded ?? decodeObservation(m.subject, m.data);
       if (!decoded.ok) {
         report.deadLetters.push({ subject: m.subject, reason: decoded.reason, payload: payloadText(m.data), at: now });
         continue;
@@ -297,8 +350,7 @@ export async function startEngine(
   const ticks = tickMs > 0 ? interval(tickMs, scheduler).pipe(map((): Step => ({ kind: 'tick' }))) : EMPTY;
   // The source ending ends the engine; ticks and actions only run alongside it.
   const steps = merge(batches.pipe(endWith(undefined)), ticks, actions).pipe(takeWhile((s): s is Step => s !== undefined));
-  // Two steps in flight: one evaluating while the one before commits (see Engine.run).
-  const reports = steps.pipe(mergeMap((step) => engine.run(step), 2));
+  const reports = steps.pipe(mergeMap((step) => engine.run(step), IN_FLIGHT));
   const control: EngineControl = {
     reload: (book, by, reason) => new Promise((done) => actions.next({ kind: 'reload', book, by, reason, done })),
     setMode: (mode, by, reason) => new Promise((done) => actions.next({ kind: 'mode', mode, by, reason, done })),

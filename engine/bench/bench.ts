@@ -1,7 +1,7 @@
 // `npm run bench`: end-to-end throughput and publish→warning latency of the engine over a real
 // nats-server, against the ceiling of a consumer that only decodes the same messages, and memory
 // per series. One run, one table; numbers, not assertions.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -123,15 +123,48 @@ async function ceiling(source: Source, count: number): Promise<number> {
   return performance.now() - started;
 }
 
-async function engineRun(source: Source, count: number, opts: EngineOptions): Promise<{ ms: number; events: number }> {
+/** CPU time so far, ms: this process (every thread) and the nats-server listening on `port`. */
+function cpuMs(port: number): { node: number; nats: number } {
+  const { user, system } = process.cpuUsage();
+  return { node: (user + system) / 1000, nats: serverCpuMs(port) };
+}
+
+/** A local server's CPU time from /proc (Linux; 0 where there is none), found by its port argument. */
+function serverCpuMs(port: number): number {
+  if (!existsSync('/proc')) return 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!cmd[0]?.endsWith('nats-server') || !cmd.includes(String(port))) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, at 100 ticks a second
+    } catch {
+      // a process that ended while we looked
+    }
+  }
+  return 0;
+}
+
+interface EngineRun {
+  ms: number;
+  events: number;
+  /** Cores busy on average: the engine process (all its threads) and the nats-server. */
+  cores: { node: number; nats: number };
+}
+
+async function engineRun(source: Source, count: number, opts: EngineOptions, port: number): Promise<EngineRun> {
   const { reports } = await startEngine(source, rulePack(), stations, opts);
   let seen = 0;
   let events = 0;
   let started = 0;
+  let cpu0 = cpuMs(port);
   await lastValueFrom(
     reports.pipe(
       tap((r: BatchReport) => {
-        started ||= performance.now();
+        if (!started) {
+          started = performance.now();
+          cpu0 = cpuMs(port);
+        }
         seen += r.received;
         events += r.events.length;
       }),
@@ -139,7 +172,9 @@ async function engineRun(source: Source, count: number, opts: EngineOptions): Pr
     ),
     { defaultValue: undefined },
   );
-  return { ms: performance.now() - started, events };
+  const ms = performance.now() - started;
+  const cpu1 = cpuMs(port);
+  return { ms, events, cores: { node: (cpu1.node - cpu0.node) / ms, nats: (cpu1.nats - cpu0.nats) / ms } };
 }
 
 /** Paced publishing at `rate`/s for `seconds`, with the engine running: publish → warning on warn.>. */
@@ -201,7 +236,7 @@ async function main(): Promise<void> {
     if (want('geofence')) geofenceSection();
     if (want('outbox')) await outboxSection(dir);
     if (want('stores')) await storesSection(dir);
-    if (want('engine')) await engineSection(bus, dir);
+    if (want('engine')) await engineSection(bus, dir, server.port);
   } finally {
     await bus.close();
     await server.stop();
@@ -283,35 +318,38 @@ async function storesSection(dir: string): Promise<void> {
   console.log('');
 }
 
-async function engineSection(bus: JetStreamBus, dir: string): Promise<void> {
+async function engineSection(bus: JetStreamBus, dir: string, port: number): Promise<void> {
   const publishMs = await publishAll(bus, N);
-  const source = (name: string) => bus.source(name, { batch: 5000 });
+  const source = (name: string, worker = false) => bus.source(name, { batch: 5000, worker });
   const ceilingMs = await ceiling(source('ceiling'), N);
   const base = { publisher: bus.publisher, sinks: [busSink(bus.publisher)], batch: { maxSize: 5000, maxWaitMs: 50 } };
-  const bare = await engineRun(source('engine-nostore'), N, { ...base, store: nullStore });
+  const bare = await engineRun(source('engine-nostore'), N, { ...base, store: nullStore }, port);
+  const bareWorker = await engineRun(source('engine-nostore-worker', true), N, { ...base, store: nullStore }, port);
   const store = await openDuckDbStore(join(dir, 'bench.duckdb'));
-  const full = await engineRun(source('engine-duckdb'), N, { ...base, store });
+  const full = await engineRun(source('engine-duckdb', true), N, { ...base, store }, port);
   const rate = Number(args.rate);
   const seconds = Number(args.seconds);
   const after = await bus.lastSeq('OBS');
-  const delays = await latency(bus, source('engine-latency'), { ...base, store, startAfterSeq: after }, rate, seconds);
+  const delays = await latency(bus, source('engine-latency', true), { ...base, store, startAfterSeq: after }, rate, seconds);
   await store.close();
   const perSeries = memoryPerSeries(100_000);
 
   const rps = (ms: number) => N / (ms / 1000);
   const ceil = rps(ceilingMs);
+  const cores = (r: EngineRun) => `${r.cores.node.toFixed(2)} + ${r.cores.nats.toFixed(2)}`;
   console.log(
     formatTable([
-      ['phase', 'observations', 'seconds', 'obs/s', 'vs ceiling'],
-      ['publish into JetStream (prefill)', N, publishMs / 1000, rps(publishMs), ''],
-      ['ceiling: JetStream consume + decode only', N, ceilingMs / 1000, ceil, 1],
-      ['engine: decode + 100 rules + warn publish, no store', N, bare.ms / 1000, rps(bare.ms), rps(bare.ms) / ceil],
-      ['engine: the same + DuckDB commit per batch', N, full.ms / 1000, rps(full.ms), rps(full.ms) / ceil],
+      ['phase', 'observations', 'seconds', 'obs/s', 'vs ceiling', 'cores: engine + nats-server'],
+      ['publish into JetStream (prefill)', N, publishMs / 1000, rps(publishMs), '', ''],
+      ['ceiling: JetStream consume + decode only, one thread', N, ceilingMs / 1000, ceil, 1, ''],
+      ['engine: decode + 100 rules + warn publish, no store, one thread', N, bare.ms / 1000, rps(bare.ms), rps(bare.ms) / ceil, cores(bare)],
+      ['engine: the same, consuming and decoding in a worker thread', N, bareWorker.ms / 1000, rps(bareWorker.ms), rps(bareWorker.ms) / ceil, cores(bareWorker)],
+      ['engine as seed run runs it: decoding worker + DuckDB, group commit', N, full.ms / 1000, rps(full.ms), rps(full.ms) / ceil, cores(full)],
     ]),
   );
   console.log(`\nwarning events: ${full.events.toLocaleString()} in the DuckDB run`);
   console.log(
-    `publish → warning received on warn.> at ${rate.toLocaleString()} obs/s for ${seconds} s (engine with DuckDB, batches ≤ 5000 / 50 ms): ` +
+    `publish → warning received on warn.> at ${rate.toLocaleString()} obs/s for ${seconds} s (engine as seed run runs it, batches ≤ 5000 / 50 ms): ` +
       (delays.length ? `n=${delays.length}, p50 ${percentile(delays, 0.5).toFixed(1)} ms, p99 ${percentile(delays, 0.99).toFixed(1)} ms, max ${delays[delays.length - 1]!.toFixed(1)} ms` : 'no warnings'),
   );
   console.log(`memory per series (evaluator: binding + state, 100,000 series): ${Math.round(perSeries)} bytes${(globalThis as { gc?: unknown }).gc ? '' : ' (no --expose-gc: approximate)'}`);
