@@ -137,21 +137,35 @@ test('a batch is evaluated and handed to the sinks while the batch before it com
   await gated.store.close();
 });
 
-test('batches evaluated while a commit runs are committed together, in one transaction, and acked once by the last', async () => {
+/** A source with stream positions: each reading sent is a batch of its own (batches close after 5 ms). */
+function seqSource(): { source: Source; acked: number[]; send(values: number[]): Promise<void>; end(): void } {
   const inbound = new Subject<Inbound>();
-  const source: Source = { name: 'group', messages: () => inbound };
   const acked: number[] = [];
+  let seq = 0;
+  return {
+    source: { name: 'group', messages: () => inbound },
+    acked,
+    async send(values) {
+      for (const value of values) {
+        const s = ++seq;
+        inbound.next({ subject: 'obs.hydrology.H1.stage', data: encodeObservation(obs(s, value)), seq: s, ack: () => acked.push(s) });
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    },
+    end: () => inbound.complete(),
+  };
+}
+
+test('batches evaluated while a commit runs are committed together, in one transaction, and acked once by the last', async () => {
+  const input = seqSource();
   const gated = gatedStore(await openDuckDbStore(':memory:'));
-  const { reports } = await startEngine(source, rules, stations, { store: gated.store, publisher: new MemoryBus(), sinks: [], batch: { maxWaitMs: 5 } });
+  const { reports } = await startEngine(input.source, rules, stations, { store: gated.store, publisher: new MemoryBus(), sinks: [], batch: { maxWaitMs: 5 } });
   const done = lastValueFrom(reports.pipe(toArray()));
   const release = gated.hold();
-  // Red, lifted, Red, lifted: a batch each; the first commit waits while the other three are evaluated.
-  for (const [i, value] of [6, 4, 6, 4].entries()) {
-    inbound.next({ subject: 'obs.hydrology.H1.stage', data: encodeObservation(obs(i, value)), seq: i + 1, ack: () => acked.push(i + 1) });
-    await new Promise((r) => setTimeout(r, 30));
-  }
+  // Red, lifted, Red, lifted: the first commit waits while the other three are evaluated.
+  await input.send([6, 4, 6, 4]);
   release();
-  inbound.complete();
+  input.end();
   const batches = await done;
   assert.deepEqual(batches.map((b) => [b.seq, b.events.map((e) => e.kind)]), [[1, ['issued']], [2, ['lifted']], [3, ['issued']], [4, ['lifted']]], 'one report per batch, in order');
   assert.deepEqual(
@@ -161,10 +175,38 @@ test('batches evaluated while a commit runs are committed together, in one trans
       [4, 3, ['lifted', 'issued', 'lifted']],
     ],
   );
-  assert.deepEqual(acked, [1, 4]);
+  assert.deepEqual(input.acked, [1, 4]);
   assert.equal((await gated.store.range('hydrology.H1.stage', -Infinity, Infinity)).length, 4);
   assert.equal((await gated.store.loadCheckpoint('group'))?.seq, 4);
   await gated.store.close();
+});
+
+test('a batch failing in its sinks while earlier ones wait to commit: those commit and are acked, then the engine stops', async () => {
+  const input = seqSource();
+  const gated = gatedStore(await openDuckDbStore(':memory:'));
+  let writes = 0;
+  const sink: WarningSink = { write: () => (++writes === 3 ? Promise.reject(new Error('sink down')) : Promise.resolve()) };
+  const { reports } = await startEngine(input.source, rules, stations, { store: gated.store, publisher: new MemoryBus(), sinks: [sink], batch: { maxWaitMs: 5 } });
+  const seen: BatchReport[] = [];
+  const done = lastValueFrom(reports.pipe(tap((r) => seen.push(r)), toArray()));
+  const release = gated.hold();
+  await input.send([6, 4, 6]);
+  release();
+  await assert.rejects(done, /sink down/);
+  assert.deepEqual(gated.commits.map((c) => c.checkpoint?.seq), [1, 2]);
+  assert.deepEqual(input.acked, [1, 2]);
+  assert.deepEqual(seen.map((r) => r.seq), [1, 2]);
+  await gated.store.close();
+});
+
+test('an ack that throws after a commit stops the engine with that error, and nothing commits after it', async () => {
+  const inbound = new Subject<Inbound>();
+  const store = await openDuckDbStore(':memory:');
+  const { reports } = await startEngine({ name: 'ack', messages: () => inbound }, rules, stations, { store, publisher: new MemoryBus(), sinks: [], batch: { maxWaitMs: 5 } });
+  const done = lastValueFrom(reports.pipe(toArray()));
+  inbound.next({ subject: 'obs.hydrology.H1.stage', data: encodeObservation(obs(1, 6)), seq: 1, ack: () => { throw new Error('ack failed'); } });
+  await assert.rejects(done, /ack failed/);
+  await store.close();
 });
 
 test('a failed commit stops the engine, and no later batch commits after it', async () => {

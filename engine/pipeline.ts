@@ -144,6 +144,8 @@ class Engine {
   private seq = 0;
   /** The first failure of any stage: nothing is evaluated, written or committed after it. */
   private failure?: { reason: unknown };
+  /** The first failure of a commit (or of what follows it: the ack, a caller's callback): nothing commits after it. */
+  private commitFailure?: { reason: unknown };
   /** When a batch next reads the clock (clockTickMs). */
   private nextClockTick = -Infinity;
   /** The last step run, by stage. Unsubscribing cancels none of them, so a stop waits for its commit. */
@@ -250,7 +252,7 @@ class Engine {
   private enqueue(step: Step, e: Evaluated): Promise<BatchReport> {
     return new Promise((resolve, reject) => {
       this.queue.push({ step, e, resolve, reject });
-      this.drain();
+      void this.drain();
     });
   }
 
@@ -259,28 +261,31 @@ class Engine {
    * trips, the log flush) is paid once however far evaluation has run ahead. The last message of the
    * group acks them all.
    */
-  private drain(): void {
+  private async drain(): Promise<void> {
     if (this.committing || this.queue.length === 0) return;
     const group = this.queue.splice(0);
     this.committing = true;
-    this.unlessFailed(() => this.opts.store.commit(mergeBatches(group.map((g) => g.e.batch))))
-      .then(
-        () => {
-          group.findLast((g) => g.e.last)?.e.last!.ack();
-          for (const { step, e, resolve } of group) {
-            if (e.last?.seq !== undefined) e.report.seq = e.last.seq;
-            if ('done' in step) step.done?.(e.report);
-            resolve(e.report);
-          }
-        },
-        (err: unknown) => {
-          for (const g of group) g.reject(err);
-        },
-      )
-      .finally(() => {
-        this.committing = false;
-        this.drain();
-      });
+    let settled = 0;
+    try {
+      // Only a failed commit bars the steps queued after it: they were written before any later
+      // step failed, and committing them is what keeps a failure from overtaking an earlier commit.
+      if (this.commitFailure) throw this.commitFailure.reason;
+      await this.opts.store.commit(mergeBatches(group.map((g) => g.e.batch)));
+      group.findLast((g) => g.e.last)?.e.last!.ack();
+      for (const { step, e, resolve } of group) {
+        if (e.last?.seq !== undefined) e.report.seq = e.last.seq;
+        if ('done' in step) step.done?.(e.report);
+        resolve(e.report);
+        settled++;
+      }
+    } catch (reason) {
+      this.commitFailure ??= { reason };
+      this.failure ??= { reason };
+      for (const g of group.slice(settled)) g.reject(reason);
+    } finally {
+      this.committing = false;
+    }
+    await this.drain();
   }
 
   private batch(batch: Inbound[], report: BatchReport, observations: Observation[]): void {

@@ -17,13 +17,24 @@ const bus = await openJetStream(url, connection);
 /** Passed on, not yet acked, in seq order: an ack of one acks all before it (ack policy all). */
 let unacked: Inbound[] = [];
 let chunk: DecodedItem[] = [];
+let payloads: Uint8Array[] = [];
+let size = 0;
 let scheduled = false;
 
+/** Posts the chunk with its payloads copied into one buffer, which is transferred, not cloned. */
 const flush = (): void => {
   scheduled = false;
   if (chunk.length === 0) return;
-  post({ type: 'messages', items: chunk });
+  const bytes = new Uint8Array(size);
+  const offsets = new Uint32Array(payloads.length + 1);
+  payloads.forEach((p, i) => {
+    bytes.set(p, offsets[i]);
+    offsets[i + 1] = offsets[i]! + p.length;
+  });
+  port.postMessage({ type: 'messages', items: chunk, bytes, offsets } satisfies FromWorker, [bytes.buffer, offsets.buffer]);
   chunk = [];
+  payloads = [];
+  size = 0;
 };
 
 const subscription = bus
@@ -33,8 +44,9 @@ const subscription = bus
     next: (m) => {
       unacked.push(m);
       const decoded = decodeObservation(m.subject, m.data);
-      // slice(): the payload is a view into a larger read buffer, which would be copied whole.
-      chunk.push(decoded.ok ? { seq: m.seq!, decoded } : { seq: m.seq!, decoded, subject: m.subject, data: m.data.slice() });
+      chunk.push(decoded.ok ? { seq: m.seq!, decoded } : { seq: m.seq!, decoded, subject: m.subject });
+      payloads.push(m.data);
+      size += m.data.length;
       if (chunk.length >= CHUNK) flush();
       else if (!scheduled) {
         scheduled = true;
@@ -58,9 +70,7 @@ function ack(seq: number): void {
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'ack') ack(msg.seq);
-  else {
-    subscription.unsubscribe();
-    // Draining sends the acks already taken; then nothing keeps the worker alive and it exits.
-    void bus.close().finally(() => port.close());
-  }
+  else subscription.unsubscribe();
+  // Draining sends the acks already taken; then nothing keeps the worker alive and it exits.
+  if (msg.type === 'close') void bus.close().finally(() => port.close());
 });

@@ -1,4 +1,5 @@
 // The bus over NATS JetStream: observations from a durable pull consumer, warnings published with dedupe.
+import type { Worker } from 'node:worker_threads';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -18,7 +19,7 @@ import { ClosedConnectionError, DrainingConnectionError, connect, headers, nanos
 import { Observable } from 'rxjs';
 import type { Inbound, PublishOptions, Publisher, Source } from '../bus.ts';
 import { JetStreamAcks } from './jetstream-acks.ts';
-import { workerMessages } from './worker-source.ts';
+import { closeWorkers, workerMessages } from './worker-source.ts';
 
 /** The streams Seed uses; warnings dedupe on msgId within the window. */
 const STREAMS: { name: string; subjects: string[]; duplicateWindowMs?: number }[] = [
@@ -68,6 +69,8 @@ export async function openJetStream(url: string, options: Omit<NodeConnectionOpt
   const jsm = await jetstreamManager(nc);
   let closing = false;
   const acks = new JetStreamAcks(nc);
+  /** Decoding workers of this bus's sources, closed with it. */
+  const workers = new Set<Worker>();
 
   const publisher: JetStreamPublisher = {
     async publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<void> {
@@ -95,12 +98,13 @@ export async function openJetStream(url: string, options: Omit<NodeConnectionOpt
       name: durable,
       messages: (afterSeq) =>
         opts.worker
-          ? workerMessages(url, options, durable, { ...opts, worker: false }, afterSeq)
+          ? workerMessages(url, options, durable, { ...opts, worker: false }, afterSeq, workers)
           : consumeDurable({ nc, js, jsm, closing: () => closing }, durable, opts, afterSeq),
     }),
     publisher,
     lastSeq: async (stream = 'OBS') => (await jsm.streams.info(stream)).state.last_seq,
     async close(): Promise<void> {
+      await closeWorkers(workers);
       if (nc.isClosed()) return;
       closing = true;
       await nc.drain();

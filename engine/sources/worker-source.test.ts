@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import type { Inbound } from '../bus.ts';
 import { encodeObservation } from '../codec.ts';
 import type { Observation } from '../observation.ts';
 import { startNatsServer, type NatsServer } from '../servers/nats-server.ts';
@@ -36,9 +37,10 @@ describe('JetStream source decoding in a worker thread', () => {
     const got = await firstValueFrom(bus.source('w-all', { worker: true }).messages().pipe(take(2_002), toArray()));
     assert.deepEqual(got.map((m) => m.seq), Array.from({ length: 2_002 }, (_, i) => i + 1));
     got.slice(0, 2_000).forEach((m, i) => assert.deepEqual(m.decoded, { ok: true, obs: reading(i + 1) }));
-    // A decoded message's subject and bytes are its observation's (what a late reading's dead letter shows).
+    // Subject and bytes as received (what a late reading's dead letter shows).
     assert.equal(got[0]!.subject, 'obs.hydrology.S1.stage');
-    assert.deepEqual(JSON.parse(new TextDecoder().decode(got[0]!.data)), reading(1));
+    assert.deepEqual(Buffer.from(got[1_999]!.data), Buffer.from(encodeObservation(reading(2_000))));
+    assert.equal(new TextDecoder().decode(got[2_000]!.data), '{"ts": "yesterday", "value": 1}');
     const [badTs, notText] = got.slice(2_000);
     assert.equal(badTs!.decoded?.ok, false);
     assert.match(badTs!.decoded?.ok === false ? badTs!.decoded.reason : '', /^ts: /);
@@ -47,25 +49,36 @@ describe('JetStream source decoding in a worker thread', () => {
     assert.match(notText!.decoded?.ok === false ? notText!.decoded.reason : '', /^not JSON/);
   });
 
-  it('an ack of one message acks all before it, and the durable resumes after it', async () => {
+  it('an ack of one message acks all before it, acks after the unsubscribe are sent at close, and the durable resumes', async () => {
     const jsm = await jetstreamManager(bus.nc);
-    const source = bus.source('w-acks', { worker: true });
-    const got = await firstValueFrom(source.messages().pipe(take(1_500), toArray()));
+    const floor = async (durable: string, atLeast: number): Promise<number> => {
+      let info = await jsm.consumers.info('OBS', durable);
+      for (let tries = 0; info.ack_floor.stream_seq < atLeast && tries < 100; tries++) {
+        await new Promise((r) => setTimeout(r, 20));
+        info = await jsm.consumers.info('OBS', durable);
+      }
+      return info.ack_floor.stream_seq;
+    };
+    // While subscribed: acking #1,000 acks 1..1,000.
+    const got: Inbound[] = [];
+    const sub = bus.source('w-acks', { worker: true }).messages().subscribe((m) => got.push(m));
+    while (got.length < 1_500) await new Promise((r) => setTimeout(r, 10));
     got[999]!.ack();
-    // The worker acks, then (on the unsubscribe above) drains and exits; the server sees the floor move.
-    let info = await jsm.consumers.info('OBS', 'w-acks');
-    for (let tries = 0; info.ack_floor.stream_seq < 1_000 && tries < 100; tries++) {
-      await new Promise((r) => setTimeout(r, 20));
-      info = await jsm.consumers.info('OBS', 'w-acks');
-    }
-    assert.equal(info.ack_floor.stream_seq, 1_000);
+    assert.equal(await floor('w-acks', 1_000), 1_000);
+    sub.unsubscribe();
+    // After the unsubscribe (a commit finishing during a stop): the ack is still sent, when the bus closes.
+    const other = await openJetStream(server.url);
+    const late = await firstValueFrom(other.source('w-late', { worker: true }).messages().pipe(take(10), toArray()));
+    late[9]!.ack();
+    await other.close();
+    assert.equal(await floor('w-late', 10), 10);
     // With a checkpoint at 1,200 it starts after it, whatever the server still holds unacked.
-    const resumed = await firstValueFrom(source.messages(1_200).pipe(take(3), toArray()));
+    const resumed = await firstValueFrom(bus.source('w-acks', { worker: true }).messages(1_200).pipe(take(3), toArray()));
     assert.deepEqual(resumed.map((m) => m.seq), [1_201, 1_202, 1_203]);
   });
 
   it('a worker that cannot connect errors the stream with why', async () => {
-    const nowhere = workerMessages('nats://127.0.0.1:1', { reconnect: false }, 'nobody', {}, undefined);
+    const nowhere = workerMessages('nats://127.0.0.1:1', { reconnect: false }, 'nobody', {}, undefined, new Set());
     await assert.rejects(lastValueFrom(nowhere), /connection refused/);
   });
 });

@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { Observable } from 'rxjs';
 import type { Inbound } from '../bus.ts';
-import { encodeObservation, type Decoded } from '../codec.ts';
+import type { Decoded } from '../codec.ts';
 import { observationSubject } from '../observation.ts';
 import type { SourceOptions } from './jetstream-source.ts';
 
@@ -18,24 +18,33 @@ export interface WorkerSourceData {
   afterSeq: number | undefined;
 }
 
-/** One message as decoded in the worker; the subject and bytes travel only when decoding failed. */
+/** One message as decoded in the worker; the subject travels only when decoding failed. */
 export interface DecodedItem {
   seq: number;
   decoded: Decoded;
   subject?: string;
-  data?: Uint8Array;
 }
 
-export type FromWorker =
-  | { type: 'messages'; items: DecodedItem[] }
-  | { type: 'error'; message: string }
-  | { type: 'complete' };
+/**
+ * A chunk of messages: what each decoded to, and the bytes as received, all in one buffer that is
+ * transferred, not copied (message i is bytes[offsets[i]..offsets[i + 1]]).
+ */
+export interface Chunk {
+  items: DecodedItem[];
+  bytes: Uint8Array;
+  offsets: Uint32Array;
+}
 
-export type ToWorker = { type: 'ack'; seq: number } | { type: 'stop' };
+export type FromWorker = ({ type: 'messages' } & Chunk) | { type: 'error'; message: string } | { type: 'complete' };
+
+/** `stop`: stop consuming, but keep the connection for the acks of commits still under way; `close`: drain it and exit. */
+export type ToWorker = { type: 'ack'; seq: number } | { type: 'stop' } | { type: 'close' };
 
 class WorkerInbound implements Inbound {
   constructor(
     private readonly item: DecodedItem,
+    private readonly chunk: Chunk,
+    private readonly index: number,
     private readonly worker: Worker,
   ) {}
 
@@ -52,10 +61,10 @@ class WorkerInbound implements Inbound {
     return item.subject ?? (item.decoded.ok ? observationSubject(item.decoded.obs) : '');
   }
 
-  /** A decoded message's bytes are its observation re-encoded: only a late reading's dead letter reads them. */
+  /** The bytes as received (a dead letter's payload); a view, made only when asked for. */
   get data(): Uint8Array {
-    const { item } = this;
-    return item.data ?? (item.decoded.ok ? encodeObservation(item.decoded.obs) : new Uint8Array());
+    const { bytes, offsets } = this.chunk;
+    return bytes.subarray(offsets[this.index], offsets[this.index + 1]);
   }
 
   ack(): void {
@@ -67,28 +76,55 @@ const STOP_WITHIN_MS = 5_000;
 const BOOT = new URL('../worker-boot.mjs', import.meta.url);
 const MODULE = new URL('./decode-worker.ts', import.meta.url).href;
 
-/** Cold, like the direct source: each subscription starts its own worker, and unsubscribing stops it. */
-export function workerMessages(url: string, connection: Record<string, unknown>, durable: string, options: SourceOptions, afterSeq: number | undefined): Observable<Inbound> {
+/**
+ * Cold, like the direct source: each subscription starts its own worker. Unsubscribing stops its
+ * consuming; the worker keeps its connection for acks still to come until `closeWorkers`.
+ */
+export function workerMessages(
+  url: string,
+  connection: Record<string, unknown>,
+  durable: string,
+  options: SourceOptions,
+  afterSeq: number | undefined,
+  workers: Set<Worker>,
+): Observable<Inbound> {
   return new Observable<Inbound>((sub) => {
     const data: WorkerSourceData = { module: MODULE, url, connection, durable, options, afterSeq };
     const worker = new Worker(BOOT, { workerData: data });
+    workers.add(worker);
     let stopping = false;
     worker.on('message', (msg: FromWorker) => {
-      if (msg.type === 'messages') for (const item of msg.items) sub.next(new WorkerInbound(item, worker));
+      if (msg.type === 'messages') msg.items.forEach((item, i) => sub.next(new WorkerInbound(item, msg, i, worker)));
       else if (msg.type === 'error') sub.error(new Error(msg.message));
       else sub.complete();
     });
     worker.on('error', (err) => sub.error(err));
     worker.on('exit', (code) => {
+      workers.delete(worker);
       if (!stopping) sub.error(new Error(`the decoding worker exited (code ${code})`));
     });
     return () => {
       stopping = true;
-      // The worker drains its connection (sending acks already posted) and then exits by itself;
-      // one that hangs is ended, its unsent acks only a redelivery the checkpoint skips.
       worker.postMessage({ type: 'stop' } satisfies ToWorker);
-      const timer = setTimeout(() => void worker.terminate(), STOP_WITHIN_MS).unref();
-      worker.once('exit', () => clearTimeout(timer));
+      // A stopped worker does not keep the process alive; closeWorkers still waits for it.
+      worker.unref();
     };
   });
+}
+
+/** Drain and end every worker: acks already posted are sent first. One that hangs is ended. */
+export async function closeWorkers(workers: Set<Worker>): Promise<void> {
+  await Promise.all(
+    [...workers].map(
+      (worker) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => void worker.terminate(), STOP_WITHIN_MS);
+          worker.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          worker.postMessage({ type: 'close' } satisfies ToWorker);
+        }),
+    ),
+  );
 }
