@@ -18,14 +18,13 @@ const bus = await openJetStream(url, connection);
 let unacked: Inbound[] = [];
 let chunk: DecodedItem[] = [];
 let payloads: Uint8Array[] = [];
-let size = 0;
 let scheduled = false;
 
 /** Posts the chunk with its payloads copied into one buffer, which is transferred, not cloned. */
 const flush = (): void => {
   scheduled = false;
   if (chunk.length === 0) return;
-  const bytes = new Uint8Array(size);
+  const bytes = new Uint8Array(payloads.reduce((n, p) => n + p.length, 0));
   const offsets = new Uint32Array(payloads.length + 1);
   payloads.forEach((p, i) => {
     bytes.set(p, offsets[i]);
@@ -34,7 +33,6 @@ const flush = (): void => {
   port.postMessage({ type: 'messages', items: chunk, bytes, offsets } satisfies FromWorker, [bytes.buffer, offsets.buffer]);
   chunk = [];
   payloads = [];
-  size = 0;
 };
 
 const subscription = bus
@@ -46,7 +44,6 @@ const subscription = bus
       const decoded = decodeObservation(m.subject, m.data);
       chunk.push(decoded.ok ? { seq: m.seq!, decoded } : { seq: m.seq!, decoded, subject: m.subject });
       payloads.push(m.data);
-      size += m.data.length;
       if (chunk.length >= CHUNK) flush();
       else if (!scheduled) {
         scheduled = true;
