@@ -4,7 +4,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Inbound } from '../bus.ts';
 import { decodeObservation } from '../codec.ts';
 import { openJetStream } from './jetstream-source.ts';
-import type { DecodedItem, FromWorker, ToWorker, WorkerSourceData } from './worker-source.ts';
+import { ChunkWriter } from './decoded-chunk.ts';
+import type { FromWorker, ToWorker, WorkerSourceData } from './worker-source.ts';
 
 /** Messages per chunk at most; a chunk also goes once the messages at hand are decoded. */
 const CHUNK = 1_000;
@@ -16,23 +17,14 @@ const post = (msg: FromWorker): void => port.postMessage(msg);
 const bus = await openJetStream(url, connection);
 /** Passed on, not yet acked, in seq order: an ack of one acks all before it (ack policy all). */
 let unacked: Inbound[] = [];
-let chunk: DecodedItem[] = [];
-let payloads: Uint8Array[] = [];
+const chunk = new ChunkWriter(CHUNK);
 let scheduled = false;
 
-/** Posts the chunk with its payloads copied into one buffer, which is transferred, not cloned. */
 const flush = (): void => {
   scheduled = false;
   if (chunk.length === 0) return;
-  const bytes = new Uint8Array(payloads.reduce((n, p) => n + p.length, 0));
-  const offsets = new Uint32Array(payloads.length + 1);
-  payloads.forEach((p, i) => {
-    bytes.set(p, offsets[i]);
-    offsets[i + 1] = offsets[i]! + p.length;
-  });
-  port.postMessage({ type: 'messages', items: chunk, bytes, offsets } satisfies FromWorker, [bytes.buffer, offsets.buffer]);
-  chunk = [];
-  payloads = [];
+  const { chunk: taken, transfer } = chunk.take();
+  port.postMessage({ type: 'messages', chunk: taken } satisfies FromWorker, transfer);
 };
 
 const subscription = bus
@@ -41,10 +33,8 @@ const subscription = bus
   .subscribe({
     next: (m) => {
       unacked.push(m);
-      const decoded = decodeObservation(m.subject, m.data);
-      chunk.push(decoded.ok ? { seq: m.seq!, decoded } : { seq: m.seq!, decoded, subject: m.subject });
-      payloads.push(m.data);
-      if (chunk.length >= CHUNK) flush();
+      chunk.add(m.seq!, m.subject, m.data, decodeObservation(m.subject, m.data));
+      if (chunk.full) flush();
       else if (!scheduled) {
         scheduled = true;
         setImmediate(flush);

@@ -19,6 +19,7 @@ import { ClosedConnectionError, DrainingConnectionError, connect, headers, nanos
 import { Observable } from 'rxjs';
 import type { Inbound, PublishOptions, Publisher, Source } from '../bus.ts';
 import { JetStreamAcks } from './jetstream-acks.ts';
+import { streamSequence } from './stream-sequence.ts';
 import { closeWorkers, workerMessages } from './worker-source.ts';
 
 /** The streams Seed uses; warnings dedupe on msgId within the window. */
@@ -199,7 +200,9 @@ function consumeDurable(conn: Connection, durable: string, opts: SourceOptions, 
       // A callback, not an async iterator: one call per message instead of a promise per message.
       const deliver = (m: JsMsg): void => {
         if (sub.closed) return; // messages buffered before the unsubscribe
-        const seq = m.info.streamSequence;
+        // The reply subject is kept by the client's message but not in its type. Should a version drop
+        // it, or send a subject ours cannot read, the client's own parser decides (and says what is wrong).
+        const seq = streamSequence((m as { reply?: unknown }).reply) ?? m.info.streamSequence;
         if (afterSeq !== undefined && seq <= afterSeq) {
           m.ack(); // already committed by the engine: move the ack floor past it
           return;

@@ -6,6 +6,7 @@ import { Observable } from 'rxjs';
 import type { Inbound } from '../bus.ts';
 import type { Decoded } from '../codec.ts';
 import { observationSubject } from '../observation.ts';
+import { ChunkReader, type Chunk, type DecodedItem } from './decoded-chunk.ts';
 import type { SourceOptions } from './jetstream-source.ts';
 
 /** What the worker is started with. Connection options must be plain data (no functions). */
@@ -18,24 +19,7 @@ export interface WorkerSourceData {
   afterSeq: number | undefined;
 }
 
-/** One message as decoded in the worker; the subject travels only when decoding failed. */
-export interface DecodedItem {
-  seq: number;
-  decoded: Decoded;
-  subject?: string;
-}
-
-/**
- * A chunk of messages: what each decoded to, and the bytes as received, all in one buffer that is
- * transferred, not copied (message i is bytes[offsets[i]..offsets[i + 1]]).
- */
-export interface Chunk {
-  items: DecodedItem[];
-  bytes: Uint8Array;
-  offsets: Uint32Array;
-}
-
-export type FromWorker = ({ type: 'messages' } & Chunk) | { type: 'error'; message: string } | { type: 'complete' };
+export type FromWorker = { type: 'messages'; chunk: Chunk } | { type: 'error'; message: string } | { type: 'complete' };
 
 /** `stop`: stop consuming, but keep the connection for the acks of commits still under way; `close`: drain it and exit. */
 export type ToWorker = { type: 'ack'; seq: number } | { type: 'stop' } | { type: 'close' };
@@ -93,8 +77,9 @@ export function workerMessages(
     const worker = new Worker(BOOT, { workerData: data });
     workers.add(worker);
     let stopping = false;
+    const reader = new ChunkReader();
     worker.on('message', (msg: FromWorker) => {
-      if (msg.type === 'messages') msg.items.forEach((item, i) => sub.next(new WorkerInbound(item, msg, i, worker)));
+      if (msg.type === 'messages') reader.read(msg.chunk, (item, i) => sub.next(new WorkerInbound(item, msg.chunk, i, worker)));
       else if (msg.type === 'error') sub.error(new Error(msg.message));
       else sub.complete();
     });

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodeObservation, encodeObservation, type Decoded } from '../codec.ts';
+import { observationSubject, type Observation } from '../observation.ts';
+import { ChunkReader, ChunkWriter, type Chunk, type DecodedItem } from './decoded-chunk.ts';
+
+const T0 = Date.UTC(2026, 6, 1);
+const obs = (station: string, i: number, extra: Partial<Observation> = {}): Observation => ({ domain: 'hydro', station, metric: 'stage', ts: T0 + i * 60_000, value: i / 4, quality: 'reliable', ...extra });
+
+/** Adds each message as the worker does, then moves the chunk across a port as the worker does. */
+function send(writer: ChunkWriter, messages: { subject: string; data: Uint8Array }[], firstSeq: number): { chunk: Chunk; sent: DecodedItem[] } {
+  const sent = messages.map(({ subject, data }, i): DecodedItem => {
+    const decoded: Decoded = decodeObservation(subject, data);
+    writer.add(firstSeq + i, subject, data, decoded);
+    return decoded.ok ? { seq: firstSeq + i, decoded } : { seq: firstSeq + i, decoded, subject };
+  });
+  const { chunk, transfer } = writer.take();
+  return { chunk: structuredClone(chunk, { transfer }), sent };
+}
+
+const message = (o: Observation): { subject: string; data: Uint8Array } => ({ subject: observationSubject(o), data: encodeObservation(o) });
+
+test('readings cross as columns and come back as decoded, with every optional field and failure as it was', () => {
+  const writer = new ChunkWriter(100);
+  const reader = new ChunkReader();
+  const first = [
+    obs('S1', 1, { unit: 'm' }),
+    obs('S2', 2, { quality: 'unreliable' }),
+    obs('S1', 3, { unit: 'm', source: 'telemetry', quality: 'doubtful' }),
+    obs('V1', 4, { domain: 'fleet', metric: 'fix', value: undefined, position: { lon: 120.5, lat: 27.9, speed: 8.5, course: 40 } }),
+    obs('S1', 5, { unit: 'm', value: -0 }),
+  ].map(message);
+  first.splice(2, 0, { subject: 'obs.hydro.S3.stage', data: new TextEncoder().encode('{"ts":"soon"}') });
+  const { chunk, sent } = send(writer, first, 10);
+  // Three series numbered (S1 in m, S2, S1 in m from telemetry); the fix and the failure as objects.
+  assert.deepEqual(chunk.names.map((n) => [n.station, n.unit, n.source]), [['S1', 'm', undefined], ['S2', undefined, undefined], ['S1', 'm', 'telemetry']]);
+  assert.deepEqual(chunk.others.map((o) => o.index), [2, 4]);
+  const got: { item: DecodedItem; index: number; bytes: string }[] = [];
+  reader.read(chunk, (item, index) => got.push({ item, index, bytes: new TextDecoder().decode(chunk.bytes.subarray(chunk.offsets[index], chunk.offsets[index + 1])) }));
+  assert.deepEqual(got.map((g) => g.item), sent);
+  assert.deepEqual(got.map((g) => g.index), [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(got.map((g) => g.bytes), first.map((m) => new TextDecoder().decode(m.data)));
+  // A later chunk sends only the series that are new, and the numbers of the others stand.
+  const later = [obs('S2', 6), obs('S4', 7), obs('S1', 8, { unit: 'm' })].map(message);
+  const next = send(writer, later, 16);
+  assert.deepEqual(next.chunk.names.map((n) => n.station), ['S4']);
+  const again: DecodedItem[] = [];
+  reader.read(next.chunk, (item) => again.push(item));
+  assert.deepEqual(again, next.sent);
+});
+
+test('past its size the series table numbers nothing more, and readings of other series travel as objects', () => {
+  const writer = new ChunkWriter(10, 1);
+  const reader = new ChunkReader();
+  const { chunk, sent } = send(writer, [obs('S1', 1), obs('S2', 2), obs('S1', 3)].map(message), 1);
+  assert.equal(chunk.names.length, 1);
+  assert.deepEqual(chunk.others.map((o) => o.index), [1]);
+  const got: DecodedItem[] = [];
+  reader.read(chunk, (item) => got.push(item));
+  assert.deepEqual(got, sent);
+});
+
+test('a writer is full at its capacity and empty again once taken', () => {
+  const writer = new ChunkWriter(2);
+  const [a, b] = [obs('S1', 1), obs('S1', 2)].map(message);
+  writer.add(1, a!.subject, a!.data, decodeObservation(a!.subject, a!.data));
+  assert.equal(writer.full, false);
+  writer.add(2, b!.subject, b!.data, decodeObservation(b!.subject, b!.data));
+  assert.equal(writer.full, true);
+  assert.deepEqual([...writer.take().chunk.seq], [1, 2]);
+  assert.equal(writer.length, 0);
+});

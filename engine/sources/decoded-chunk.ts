@@ -1,0 +1,168 @@
+// How the decoding worker hands messages to the engine's thread. Cloning one decoded object per
+// message cost about as much on each side as decoding it did, and left garbage on both: so a
+// reading travels as numbers in typed arrays (seq, time, value, quality) and the index of its series
+// in a table both sides keep, whose new entries (names, unit, source) go with the first chunk that
+// uses them. Only what does not fit (a position, a failure) is cloned as it is. The arrays and the
+// bytes as received are transferred, not copied.
+import type { Decoded } from '../codec.ts';
+import { QUALITIES, type Observation, type Quality } from '../observation.ts';
+
+/** One message as decoded in the worker; the subject travels only when decoding failed. */
+export interface DecodedItem {
+  seq: number;
+  decoded: Decoded;
+  subject?: string;
+}
+
+/** What a series index stands for: everything of a reading but its time, value and quality. */
+export interface SeriesNames {
+  domain: string;
+  station: string;
+  metric: string;
+  unit?: string;
+  source?: string;
+}
+
+/**
+ * A chunk of messages (message i is the i-th of every column). `series[i]` is the series index, or
+ * OTHER when the message is in `others` instead.
+ * The bytes of message i are bytes[offsets[i]..offsets[i + 1]].
+ */
+export interface Chunk {
+  count: number;
+  seq: Float64Array;
+  ts: Float64Array;
+  value: Float64Array;
+  quality: Uint8Array;
+  series: Uint32Array;
+  /** Series first used in this chunk, in index order after those of the chunks before. */
+  names: SeriesNames[];
+  others: { index: number; item: DecodedItem }[];
+  bytes: Uint8Array;
+  offsets: Uint32Array;
+}
+
+const OTHER = 0xffff_ffff;
+const QUALITY_CODE = new Map<Quality, number>(QUALITIES.map((q, i) => [q, i]));
+
+/**
+ * The worker's side: collects up to `capacity` messages and gives them up as a chunk with what to
+ * transfer. The table keeps `maxSeries` series at most (a source that varies its unit or source name
+ * without end must not grow it without end); readings of any more travel as objects.
+ */
+export class ChunkWriter {
+  /** Series by subject, then by unit and source (nearly always one). */
+  private readonly table = new Map<string, { unit?: string; source?: string; index: number }[]>();
+  private size = 0;
+  private names: SeriesNames[] = [];
+  private count = 0;
+  private readonly seq: Float64Array;
+  private readonly ts: Float64Array;
+  private readonly value: Float64Array;
+  private readonly quality: Uint8Array;
+  private readonly series: Uint32Array;
+  private others: { index: number; item: DecodedItem }[] = [];
+  private payloads: Uint8Array[] = [];
+
+  constructor(
+    readonly capacity: number,
+    private readonly maxSeries = 1_000_000,
+  ) {
+    [this.seq, this.ts, this.value] = [0, 1, 2].map(() => new Float64Array(capacity)) as [Float64Array, Float64Array, Float64Array];
+    this.quality = new Uint8Array(capacity);
+    this.series = new Uint32Array(capacity);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  get full(): boolean {
+    return this.count === this.capacity;
+  }
+
+  add(seq: number, subject: string, data: Uint8Array, decoded: Decoded): void {
+    const i = this.count++;
+    this.seq[i] = seq;
+    this.payloads.push(data);
+    const index = decoded.ok && decoded.obs.value !== undefined && !decoded.obs.position ? this.seriesOf(subject, decoded.obs) : undefined;
+    if (index === undefined || !decoded.ok) {
+      this.series[i] = OTHER;
+      this.others.push({ index: i, item: decoded.ok ? { seq, decoded } : { seq, decoded, subject } });
+      return;
+    }
+    const { obs } = decoded;
+    this.series[i] = index;
+    this.ts[i] = obs.ts;
+    this.value[i] = obs.value!;
+    this.quality[i] = QUALITY_CODE.get(obs.quality)!;
+  }
+
+  take(): { chunk: Chunk; transfer: ArrayBuffer[] } {
+    const { count, payloads } = this;
+    const bytes = new Uint8Array(payloads.reduce((n, p) => n + p.length, 0));
+    const offsets = new Uint32Array(count + 1);
+    payloads.forEach((p, i) => {
+      bytes.set(p, offsets[i]);
+      offsets[i + 1] = offsets[i]! + p.length;
+    });
+    const chunk: Chunk = {
+      count,
+      seq: this.seq.slice(0, count),
+      ts: this.ts.slice(0, count),
+      value: this.value.slice(0, count),
+      quality: this.quality.slice(0, count),
+      series: this.series.slice(0, count),
+      names: this.names,
+      others: this.others,
+      bytes,
+      offsets,
+    };
+    this.count = 0;
+    this.names = [];
+    this.others = [];
+    this.payloads = [];
+    const { seq, ts, value, quality, series } = chunk;
+    return { chunk, transfer: [seq, ts, value, quality, series, bytes, offsets].map((a) => a.buffer as ArrayBuffer) };
+  }
+
+  /** The series index of a reading, numbering it (and sending its names) when it is new. */
+  private seriesOf(subject: string, obs: Observation): number | undefined {
+    let known = this.table.get(subject);
+    const found = known?.find((s) => s.unit === obs.unit && s.source === obs.source);
+    if (found) return found.index;
+    if (this.size >= this.maxSeries) return undefined;
+    const names: SeriesNames = { domain: obs.domain, station: obs.station, metric: obs.metric };
+    if (obs.unit !== undefined) names.unit = obs.unit;
+    if (obs.source !== undefined) names.source = obs.source;
+    if (!known) this.table.set(subject, (known = []));
+    known.push({ ...(obs.unit !== undefined && { unit: obs.unit }), ...(obs.source !== undefined && { source: obs.source }), index: this.size });
+    this.names.push(names);
+    return this.size++;
+  }
+}
+
+/** The engine's side: the same series table, rebuilt from the names each chunk brings. */
+export class ChunkReader {
+  private readonly table: SeriesNames[] = [];
+
+  /** Calls `each` for every message of the chunk, in order. */
+  read(chunk: Chunk, each: (item: DecodedItem, index: number) => void): void {
+    this.table.push(...chunk.names);
+    let other = 0;
+    for (let i = 0; i < chunk.count; i++) {
+      const s = chunk.series[i]!;
+      if (s === OTHER) {
+        each(chunk.others[other++]!.item, i);
+        continue;
+      }
+      const n = this.table[s]!;
+      // Built in the order decodeObservation builds it, so every reading has one shape.
+      const obs: Observation = { domain: n.domain, station: n.station, metric: n.metric, ts: chunk.ts[i]!, quality: QUALITIES[chunk.quality[i]!]! };
+      obs.value = chunk.value[i]!;
+      if (n.unit !== undefined) obs.unit = n.unit;
+      if (n.source !== undefined) obs.source = n.source;
+      each({ seq: chunk.seq[i]!, decoded: { ok: true, obs } }, i);
+    }
+  }
+}
