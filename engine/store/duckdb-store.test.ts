@@ -41,3 +41,21 @@ void test('retention: readings and dead letters older than the days asked are de
   assert.deepEqual(await kept(), [16, 0]);
   await store.close();
 });
+
+void test('warnings keep their insertion order across a reopen and across a commit redone for an id stored before', async () => {
+  const file = path.join(dir, 'order.duckdb');
+  const at = Date.UTC(2026, 6, 1);
+  const warning = (id: string): WarningEvent =>
+    ({ id, kind: 'issued', rule: { id: 'r', title: 'r', hash: 'h' }, domain: 'hydro', entity: id, station: { id, name: id, lon: 0, lat: 0 }, tier: 'blue', previousTier: null, at, issuedAt: at, summary: id, evidence: { metric: 'level', condition: 'c', readings: [] } }) as unknown as WarningEvent;
+  const reading: Observation = { domain: 'hydro', station: 'S1', metric: 'level', ts: at, value: 1, quality: 'reliable' };
+  let store = await openDuckDbStore(file);
+  await store.commit({ observations: [], events: [warning('z'), warning('y')], deadLetters: [] });
+  await store.close();
+  store = await openDuckDbStore(file);
+  // 'y' is stored: the commit is redone, and all of it lands once.
+  await store.commit({ observations: [reading], events: [warning('x'), warning('y')], deadLetters: [] });
+  await store.commit({ observations: [], events: [warning('w')], deadLetters: [] });
+  assert.deepEqual((await store.warnings()).map((w) => w.id), ['z', 'y', 'x', 'w']);
+  assert.equal((await store.range('hydro.S1.level', -Infinity, Infinity)).length, 1);
+  await store.close();
+});

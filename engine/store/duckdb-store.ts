@@ -79,6 +79,67 @@ function appendObservation(a: DuckDBAppender, o: Observation): void {
 }
 
 
+/** A warning id already in the table, found by the appender (which cannot skip it). */
+class StoredWarning extends Error {}
+
+const WARNING_COLUMNS = 'id, kind, rule_id, rule_hash, domain, entity, tier, previous_tier, "at", issued_at, summary, event, ins';
+
+/**
+ * Warnings through an appender: a tenth of the cost of the statement below, which weighs every row
+ * against the key. A repeated id within the batch keeps its first row; one stored before fails the
+ * whole transaction (StoredWarning), which is then redone with insertWarnings. `ins` counts on.
+ */
+async function appendWarnings(db: DuckDBConnection, events: readonly WarningEvent[], ins: { next(): number }): Promise<void> {
+  const appender = await db.createAppender('warnings');
+  try {
+    for (const e of firstById(events)) {
+      appender.appendVarchar(e.id);
+      appender.appendVarchar(e.kind);
+      appender.appendVarchar(e.rule.id);
+      appender.appendVarchar(e.rule.hash);
+      appender.appendVarchar(e.domain);
+      appender.appendVarchar(e.entity);
+      text(appender, e.tier ?? undefined);
+      text(appender, e.previousTier ?? undefined);
+      appender.appendTimestamp(timestamp(e.at));
+      appender.appendTimestamp(timestamp(e.issuedAt));
+      appender.appendVarchar(e.summary);
+      appender.appendVarchar(JSON.stringify(e));
+      appender.appendBigInt(BigInt(ins.next()));
+      appender.endRow();
+    }
+    appender.flushSync();
+  } catch (err) {
+    throw /Duplicate key/.test((err as Error).message) ? new StoredWarning((err as Error).message, { cause: err }) : err;
+  } finally {
+    appender.clear();
+    appender.closeSync();
+  }
+}
+
+/** Warnings whose ids may be stored already: those are skipped (within the statement a repeated id keeps its first row). */
+const insertWarnings = (db: DuckDBConnection, events: readonly WarningEvent[], ins: { next(): number }): Promise<void> =>
+  insertColumns(db, `INSERT OR IGNORE INTO warnings (${WARNING_COLUMNS})`, [
+    [VARCHAR, events.map((e) => e.id)],
+    [VARCHAR, events.map((e) => e.kind)],
+    [VARCHAR, events.map((e) => e.rule.id)],
+    [VARCHAR, events.map((e) => e.rule.hash)],
+    [VARCHAR, events.map((e) => e.domain)],
+    [VARCHAR, events.map((e) => e.entity)],
+    [VARCHAR, events.map((e) => e.tier)],
+    [VARCHAR, events.map((e) => e.previousTier)],
+    [TIMESTAMP, events.map((e) => timestamp(e.at))],
+    [TIMESTAMP, events.map((e) => timestamp(e.issuedAt))],
+    [VARCHAR, events.map((e) => e.summary)],
+    [VARCHAR, events.map((e) => JSON.stringify(e))],
+    [BIGINT, events.map(() => BigInt(ins.next()))],
+  ]);
+
+const firstById = (events: readonly WarningEvent[]): WarningEvent[] => {
+  const seen = new Set<string>();
+  return events.filter((e) => !seen.has(e.id) && seen.add(e.id));
+};
+
 const insertAudit = (db: DuckDBConnection, audit: readonly AuditEntry[]): Promise<void> =>
   insertColumns(db, 'INSERT INTO audit', [
     [TIMESTAMP, audit.map((a) => timestamp(a.at))],
@@ -127,7 +188,9 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
   const reader = await instance.connect();
   const [write, read] = [serial(), serial()];
 
-  const commitNow = (batch: CommitBatch): Promise<void> =>
+  // warnings.ins is numbered here, not by its sequence: an appender cannot fill a nextval default.
+  const ins = { last: Number((await rows(writer, 'SELECT coalesce(max(ins), 0) AS n FROM warnings'))[0]!.n), next: () => ++ins.last };
+  const commitNow = (batch: CommitBatch, warnings: 'append' | 'insert'): Promise<void> =>
     transaction(writer, async () => {
       if (batch.observations.length > 0) {
         const appender = await writer.createAppender('observations');
@@ -140,27 +203,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
         }
       }
       const { events, deadLetters, checkpoint } = batch;
-      if (events.length > 0) {
-        // Within one statement a repeated id keeps its first row, as separate INSERT OR IGNOREs would.
-        await insertColumns(
-          writer,
-          'INSERT OR IGNORE INTO warnings (id, kind, rule_id, rule_hash, domain, entity, tier, previous_tier, "at", issued_at, summary, event)',
-          [
-            [VARCHAR, events.map((e) => e.id)],
-            [VARCHAR, events.map((e) => e.kind)],
-            [VARCHAR, events.map((e) => e.rule.id)],
-            [VARCHAR, events.map((e) => e.rule.hash)],
-            [VARCHAR, events.map((e) => e.domain)],
-            [VARCHAR, events.map((e) => e.entity)],
-            [VARCHAR, events.map((e) => e.tier)],
-            [VARCHAR, events.map((e) => e.previousTier)],
-            [TIMESTAMP, events.map((e) => timestamp(e.at))],
-            [TIMESTAMP, events.map((e) => timestamp(e.issuedAt))],
-            [VARCHAR, events.map((e) => e.summary)],
-            [VARCHAR, events.map((e) => JSON.stringify(e))],
-          ],
-        );
-      }
+      if (events.length > 0) await (warnings === 'append' ? appendWarnings : insertWarnings)(writer, events, ins);
       if (deadLetters.length > 0) {
         await insertColumns(writer, 'INSERT INTO dead_letters', [
           [TIMESTAMP, deadLetters.map((d) => timestamp(d.at))],
@@ -221,10 +264,18 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
   await prune();
 
   return {
-    commit: (batch) => write(async () => {
-      await commitNow(batch);
-      await prune();
-    }),
+    commit: (batch) =>
+      write(async () => {
+        try {
+          await commitNow(batch, 'append');
+        } catch (err) {
+          // A warning stored before (a batch committed again): the transaction is gone, so redo it
+          // with the statement that skips stored ids (the numbers it took are a gap, no harm to order).
+          if (!(err instanceof StoredWarning)) throw err;
+          await commitNow(batch, 'insert');
+        }
+        await prune();
+      }),
 
     range: (series, from, to) =>
       read(async () =>
