@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Observation } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { openDuckDbStore } from './duckdb-store.ts';
 import { storeConformance } from './store-conformance.ts';
 
@@ -57,5 +58,23 @@ void test('warnings keep their insertion order across a reopen and across a comm
   await store.commit({ observations: [], events: [warning('w')], deadLetters: [] });
   assert.deepEqual((await store.warnings()).map((w) => w.id), ['z', 'y', 'x', 'w']);
   assert.equal((await store.range('hydro.S1.level', -Infinity, Infinity)).length, 1);
+  await store.close();
+});
+
+void test('a file from before the series key stood for domain, station and metric opens, its readings read back, and takes new ones', async () => {
+  const file = path.join(dir, 'old-layout.duckdb');
+  const t = Date.UTC(2026, 6, 1);
+  const old = await DuckDBInstance.create(file);
+  const db = await old.connect();
+  await db.run(`CREATE TABLE observations (series VARCHAR, domain VARCHAR, station VARCHAR, metric VARCHAR, ts TIMESTAMP, value DOUBLE,
+    lon DOUBLE, lat DOUBLE, speed DOUBLE, course DOUBLE, unit VARCHAR, quality VARCHAR, source VARCHAR)`);
+  await db.run(`INSERT INTO observations VALUES ('hydro.S1.level', 'hydro', 'S1', 'level', make_timestamp(${t * 1000}), 2.5, NULL, NULL, NULL, NULL, 'm', 'reliable', NULL)`);
+  db.closeSync();
+  old.closeSync();
+  const store = await openDuckDbStore(file);
+  const next: Observation = { domain: 'hydro', station: 'S1', metric: 'level', ts: t + 60_000, value: 2.6, unit: 'm', quality: 'reliable' };
+  await store.commit({ observations: [next], events: [], deadLetters: [] });
+  assert.deepEqual(await store.range('hydro.S1.level', -Infinity, Infinity), [{ domain: 'hydro', station: 'S1', metric: 'level', ts: t, value: 2.5, unit: 'm', quality: 'reliable' }, next]);
+  assert.deepEqual([...(await store.latest(['hydro.S1.level'])).values()], [next]);
   await store.close();
 });
