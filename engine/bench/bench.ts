@@ -36,6 +36,8 @@ const { values: args } = parseArgs({
     rules: { type: 'string', default: '100' },
     rate: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '5' },
+    /** Runs of each engine configuration, interleaved; the table shows the median and the range. */
+    rounds: { type: 'string', default: '3' },
     /** Run only these sections (comma-separated): backtest, geofence, outbox, stores, engine. */
     only: { type: 'string', default: 'backtest,geofence,outbox,stores,engine' },
   },
@@ -122,6 +124,9 @@ async function ceiling(source: Source, count: number): Promise<number> {
   );
   return performance.now() - started;
 }
+
+/** The run of median duration. */
+const median = (runs: EngineRun[]): EngineRun => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor((runs.length - 1) / 2)]!;
 
 /** CPU time so far, ms: this process (every thread) and the nats-server listening on `port`. */
 function cpuMs(port: number): { node: number; nats: number } {
@@ -321,30 +326,40 @@ async function storesSection(dir: string): Promise<void> {
 async function engineSection(bus: JetStreamBus, dir: string, port: number): Promise<void> {
   const publishMs = await publishAll(bus, N);
   const source = (name: string, worker = false) => bus.source(name, { batch: 5000, worker });
-  const ceilingMs = await ceiling(source('ceiling'), N);
   const base = { publisher: bus.publisher, sinks: [busSink(bus.publisher)], batch: { maxSize: 5000, maxWaitMs: 50 } };
-  const bare = await engineRun(source('engine-nostore'), N, { ...base, store: nullStore }, port);
-  const bareWorker = await engineRun(source('engine-nostore-worker', true), N, { ...base, store: nullStore }, port);
-  const store = await openDuckDbStore(join(dir, 'bench.duckdb'));
-  const full = await engineRun(source('engine-duckdb', true), N, { ...base, store }, port);
+  // This machine's speed drifts by ±20% from minute to minute: each configuration runs several
+  // times, interleaved with the others, so a slow minute falls on all of them alike.
+  const runs: { ceiling: EngineRun[]; bare: EngineRun[]; worker: EngineRun[]; full: EngineRun[] } = { ceiling: [], bare: [], worker: [], full: [] };
+  let store: Store | undefined;
+  for (let r = 0; r < Number(args.rounds); r++) {
+    runs.ceiling.push({ ms: await ceiling(source(`ceiling-${r}`), N), events: 0, cores: { node: 0, nats: 0 } });
+    runs.bare.push(await engineRun(source(`engine-nostore-${r}`), N, { ...base, store: nullStore }, port));
+    runs.worker.push(await engineRun(source(`engine-nostore-worker-${r}`, true), N, { ...base, store: nullStore }, port));
+    await store?.close();
+    store = await openDuckDbStore(join(dir, `bench-${r}.duckdb`));
+    runs.full.push(await engineRun(source(`engine-duckdb-${r}`, true), N, { ...base, store }, port));
+  }
+  const [ceilingRun, bare, bareWorker, full] = [runs.ceiling, runs.bare, runs.worker, runs.full].map(median) as [EngineRun, EngineRun, EngineRun, EngineRun];
+  const ceilingMs = ceilingRun.ms;
   const rate = Number(args.rate);
   const seconds = Number(args.seconds);
   const after = await bus.lastSeq('OBS');
-  const delays = await latency(bus, source('engine-latency', true), { ...base, store, startAfterSeq: after }, rate, seconds);
-  await store.close();
+  const delays = await latency(bus, source('engine-latency', true), { ...base, store: store!, startAfterSeq: after }, rate, seconds);
+  await store!.close();
   const perSeries = memoryPerSeries(100_000);
 
   const rps = (ms: number) => N / (ms / 1000);
   const ceil = rps(ceilingMs);
   const cores = (r: EngineRun) => `${r.cores.node.toFixed(2)} + ${r.cores.nats.toFixed(2)}`;
+  const range = (all: EngineRun[]) => all.map((r) => Math.round(rps(r.ms))).sort((a, b) => a - b).map((n) => n.toLocaleString('en')).join(', ');
   console.log(
     formatTable([
-      ['phase', 'observations', 'seconds', 'obs/s', 'vs ceiling', 'cores: engine + nats-server'],
-      ['publish into JetStream (prefill)', N, publishMs / 1000, rps(publishMs), '', ''],
-      ['ceiling: JetStream consume + decode only, one thread', N, ceilingMs / 1000, ceil, 1, ''],
-      ['engine: decode + 100 rules + warn publish, no store, one thread', N, bare.ms / 1000, rps(bare.ms), rps(bare.ms) / ceil, cores(bare)],
-      ['engine: the same, consuming and decoding in a worker thread', N, bareWorker.ms / 1000, rps(bareWorker.ms), rps(bareWorker.ms) / ceil, cores(bareWorker)],
-      ['engine as seed run runs it: decoding worker + DuckDB, group commit', N, full.ms / 1000, rps(full.ms), rps(full.ms) / ceil, cores(full)],
+      ['phase (median run)', 'observations', 'seconds', 'obs/s', 'vs ceiling', 'cores: engine + nats-server', 'every run, obs/s'],
+      ['publish into JetStream (prefill)', N, publishMs / 1000, rps(publishMs), '', '', ''],
+      ['ceiling: JetStream consume + decode only, one thread', N, ceilingMs / 1000, ceil, 1, '', range(runs.ceiling)],
+      ['engine: decode + 100 rules + warn publish, no store, one thread', N, bare.ms / 1000, rps(bare.ms), rps(bare.ms) / ceil, cores(bare), range(runs.bare)],
+      ['engine: the same, consuming and decoding in a worker thread', N, bareWorker.ms / 1000, rps(bareWorker.ms), rps(bareWorker.ms) / ceil, cores(bareWorker), range(runs.worker)],
+      ['engine as seed run runs it: decoding worker + DuckDB, group commit', N, full.ms / 1000, rps(full.ms), rps(full.ms) / ceil, cores(full), range(runs.full)],
     ]),
   );
   console.log(`\nwarning events: ${full.events.toLocaleString()} in the DuckDB run`);
