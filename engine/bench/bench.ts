@@ -36,7 +36,7 @@ const { values: args } = parseArgs({
     rules: { type: 'string', default: '100' },
     rate: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '5' },
-    /** Runs of each engine configuration, interleaved; the table shows the median and the range. */
+    /** Runs of each engine configuration, interleaved (at least 1); the table shows the median run and every run. */
     rounds: { type: 'string', default: '3' },
     /** Run only these sections (comma-separated): backtest, geofence, outbox, stores, engine. */
     only: { type: 'string', default: 'backtest,geofence,outbox,stores,engine' },
@@ -125,7 +125,7 @@ async function ceiling(source: Source, count: number): Promise<number> {
   return performance.now() - started;
 }
 
-/** The run of median duration. */
+/** The run of median duration (of an even number, the faster of the middle two). */
 const median = (runs: EngineRun[]): EngineRun => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor((runs.length - 1) / 2)]!;
 
 /** CPU time so far, ms: this process (every thread) and the nats-server listening on `port`. */
@@ -331,7 +331,7 @@ async function engineSection(bus: JetStreamBus, dir: string, port: number): Prom
   // times, interleaved with the others, so a slow minute falls on all of them alike.
   const runs: { ceiling: EngineRun[]; bare: EngineRun[]; worker: EngineRun[]; full: EngineRun[] } = { ceiling: [], bare: [], worker: [], full: [] };
   let store: Store | undefined;
-  for (let r = 0; r < Number(args.rounds); r++) {
+  for (let r = 0; r < Math.max(1, Number(args.rounds) || 1); r++) {
     runs.ceiling.push({ ms: await ceiling(source(`ceiling-${r}`), N), events: 0, cores: { node: 0, nats: 0 } });
     runs.bare.push(await engineRun(source(`engine-nostore-${r}`), N, { ...base, store: nullStore }, port));
     runs.worker.push(await engineRun(source(`engine-nostore-worker-${r}`, true), N, { ...base, store: nullStore }, port));

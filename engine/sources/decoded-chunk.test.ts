@@ -34,7 +34,7 @@ test('readings cross as columns and come back as decoded, with every optional fi
   const { chunk, sent } = send(writer, first, 10);
   // Three series numbered (S1 in m, S2, S1 in m from telemetry); the fix and the failure as objects.
   assert.deepEqual(chunk.names.map((n) => [n.station, n.unit, n.source]), [['S1', 'm', undefined], ['S2', undefined, undefined], ['S1', 'm', 'telemetry']]);
-  assert.deepEqual(chunk.others.map((o) => o.index), [2, 4]);
+  assert.deepEqual(chunk.others.map((o) => o.seq), [12, 14]);
   const got: { item: DecodedItem; index: number; bytes: string }[] = [];
   reader.read(chunk, (item, index) => got.push({ item, index, bytes: new TextDecoder().decode(chunk.bytes.subarray(chunk.offsets[index], chunk.offsets[index + 1])) }));
   assert.deepEqual(got.map((g) => g.item), sent);
@@ -54,9 +54,19 @@ test('past its size the series table numbers nothing more, and readings of other
   const reader = new ChunkReader();
   const { chunk, sent } = send(writer, [obs('S1', 1), obs('S2', 2), obs('S1', 3)].map(message), 1);
   assert.equal(chunk.names.length, 1);
-  assert.deepEqual(chunk.others.map((o) => o.index), [1]);
+  assert.deepEqual(chunk.others.map((o) => o.seq), [2]);
   const got: DecodedItem[] = [];
   reader.read(chunk, (item) => got.push(item));
+  assert.deepEqual(got, sent);
+});
+
+test('a subject with a different source on every message stops being numbered after a few', () => {
+  const writer = new ChunkWriter(100);
+  const { chunk, sent } = send(writer, Array.from({ length: 12 }, (_, i) => message(obs('S1', i, { source: `feed-${i}` }))), 1);
+  assert.equal(chunk.names.length, 8);
+  assert.deepEqual(chunk.others.map((o) => o.seq), [9, 10, 11, 12]);
+  const got: DecodedItem[] = [];
+  new ChunkReader().read(chunk, (item) => got.push(item));
   assert.deepEqual(got, sent);
 });
 
@@ -67,6 +77,7 @@ test('a writer is full at its capacity and empty again once taken', () => {
   assert.equal(writer.full, false);
   writer.add(2, b!.subject, b!.data, decodeObservation(b!.subject, b!.data));
   assert.equal(writer.full, true);
+  assert.throws(() => writer.add(3, a!.subject, a!.data, decodeObservation(a!.subject, a!.data)), /full/);
   assert.deepEqual([...writer.take().chunk.seq], [1, 2]);
   assert.equal(writer.length, 0);
 });

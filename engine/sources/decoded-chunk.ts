@@ -37,12 +37,15 @@ export interface Chunk {
   series: Uint32Array;
   /** Series first used in this chunk, in index order after those of the chunks before. */
   names: SeriesNames[];
-  others: { index: number; item: DecodedItem }[];
+  /** The messages whose series is OTHER, in order. */
+  others: DecodedItem[];
   bytes: Uint8Array;
   offsets: Uint32Array;
 }
 
 const OTHER = 0xffff_ffff;
+/** Units and sources one subject is numbered with at most: a source that names each message is not worth a table. */
+const VARIANTS = 8;
 const QUALITY_CODE = new Map<Quality, number>(QUALITIES.map((q, i) => [q, i]));
 
 /**
@@ -61,7 +64,7 @@ export class ChunkWriter {
   private readonly value: Float64Array;
   private readonly quality: Uint8Array;
   private readonly series: Uint32Array;
-  private others: { index: number; item: DecodedItem }[] = [];
+  private others: DecodedItem[] = [];
   private payloads: Uint8Array[] = [];
 
   constructor(
@@ -82,13 +85,14 @@ export class ChunkWriter {
   }
 
   add(seq: number, subject: string, data: Uint8Array, decoded: Decoded): void {
+    if (this.full) throw new Error('the chunk is full: take it before adding more');
     const i = this.count++;
     this.seq[i] = seq;
     this.payloads.push(data);
     const index = decoded.ok && decoded.obs.value !== undefined && !decoded.obs.position ? this.seriesOf(subject, decoded.obs) : undefined;
     if (index === undefined || !decoded.ok) {
       this.series[i] = OTHER;
-      this.others.push({ index: i, item: decoded.ok ? { seq, decoded } : { seq, decoded, subject } });
+      this.others.push(decoded.ok ? { seq, decoded } : { seq, decoded, subject });
       return;
     }
     const { obs } = decoded;
@@ -131,7 +135,7 @@ export class ChunkWriter {
     let known = this.table.get(subject);
     const found = known?.find((s) => s.unit === obs.unit && s.source === obs.source);
     if (found) return found.index;
-    if (this.size >= this.maxSeries) return undefined;
+    if (this.size >= this.maxSeries || (known?.length ?? 0) >= VARIANTS) return undefined;
     const names: SeriesNames = { domain: obs.domain, station: obs.station, metric: obs.metric };
     if (obs.unit !== undefined) names.unit = obs.unit;
     if (obs.source !== undefined) names.source = obs.source;
@@ -153,7 +157,7 @@ export class ChunkReader {
     for (let i = 0; i < chunk.count; i++) {
       const s = chunk.series[i]!;
       if (s === OTHER) {
-        each(chunk.others[other++]!.item, i);
+        each(chunk.others[other++]!, i);
         continue;
       }
       const n = this.table[s]!;

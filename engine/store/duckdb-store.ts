@@ -24,11 +24,10 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS observations (
   series VARCHAR, ts TIMESTAMP, value DOUBLE, lon DOUBLE, lat DOUBLE, speed DOUBLE, course DOUBLE,
   unit VARCHAR, quality VARCHAR, source VARCHAR);
-CREATE SEQUENCE IF NOT EXISTS warnings_ins;
 CREATE TABLE IF NOT EXISTS warnings (
   id VARCHAR PRIMARY KEY, kind VARCHAR, rule_id VARCHAR, rule_hash VARCHAR, domain VARCHAR, entity VARCHAR,
   tier VARCHAR, previous_tier VARCHAR, "at" TIMESTAMP, issued_at TIMESTAMP, summary VARCHAR, event JSON,
-  ins BIGINT DEFAULT nextval('warnings_ins'));
+  ins BIGINT);
 CREATE TABLE IF NOT EXISTS dead_letters ("at" TIMESTAMP, subject VARCHAR, reason VARCHAR, payload VARCHAR);
 CREATE TABLE IF NOT EXISTS rule_state (key VARCHAR PRIMARY KEY, rule_hash VARCHAR, state JSON);
 CREATE TABLE IF NOT EXISTS checkpoints (consumer VARCHAR PRIMARY KEY, seq BIGINT);
@@ -110,7 +109,7 @@ async function appendWarnings(db: DuckDBConnection, events: readonly WarningEven
     }
     appender.flushSync();
   } catch (err) {
-    throw /Duplicate key/.test((err as Error).message) ? new StoredWarning((err as Error).message, { cause: err }) : err;
+    throw /duplicate key/i.test((err as Error).message) ? new StoredWarning((err as Error).message, { cause: err }) : err;
   } finally {
     appender.clear();
     appender.closeSync();
