@@ -149,7 +149,7 @@ class Engine {
   /** When a batch next reads the clock (clockTickMs). */
   private nextClockTick = -Infinity;
   /** The last step run, by stage. Unsubscribing cancels none of them, so a stop waits for its commit. */
-  private chain: { evaluated: Promise<unknown>; written: Promise<unknown>; committed: Promise<unknown> } = { evaluated: Promise.resolve(), written: Promise.resolve(), committed: Promise.resolve() };
+  private chain: { written: Promise<unknown>; committed: Promise<unknown> } = { written: Promise.resolve(), committed: Promise.resolve() };
   /** Steps written and waiting for the commit in progress to end. */
   private queue: { step: Step; e: Evaluated; resolve: (r: BatchReport) => void; reject: (err: unknown) => void }[] = [];
   private committing = false;
@@ -189,14 +189,17 @@ class Engine {
     );
     // Rejections reach the caller through `committed`; the other stages only pass them down the chain.
     for (const p of [evaluated, written]) p.catch(() => undefined);
-    this.chain = { evaluated, written, committed };
+    this.chain = { written, committed };
     return committed;
   }
 
   /** Settles when every stage of every step run so far has finished or failed. */
   idle(): Promise<void> {
-    const { evaluated, written, committed } = this.chain;
-    return Promise.allSettled([evaluated, written, committed]).then(() => undefined);
+    // A step's commit settles only after its evaluation and its writes have.
+    return this.chain.committed.then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Runs a stage unless a stage of this or an earlier step has failed; a failure is kept for every later one. */
@@ -223,7 +226,8 @@ class Engine {
       this.evaluator.setMode(step.mode);
       audit.push({ at: this.now, action: 'mode', value: step.mode, by: step.by, reason: step.reason });
     }
-    // The clock is read on ticks (and actions), not per batch: a silence is found within one tick.
+    // The clock is read on ticks and actions (and within a batch only as clockTickMs asks), not per
+    // batch: a silence is found within one tick.
     if (step.kind !== 'batch') this.readClock(report, observations);
     const last = step.kind === 'batch' ? step.batch[step.batch.length - 1]! : undefined;
     if (last?.seq !== undefined) this.seq = last.seq;

@@ -29,6 +29,7 @@ import { startInfluxd } from '../servers/influxd-server.ts';
 import { openInfluxStore } from '../store/influx-store.ts';
 import { openQuestDbStore } from '../store/questdb-store.ts';
 
+const SECTIONS = ['backtest', 'geofence', 'outbox', 'stores', 'engine'];
 const { values: args } = parseArgs({
   options: {
     messages: { type: 'string', default: '300000' },
@@ -39,10 +40,12 @@ const { values: args } = parseArgs({
     /** Runs of each engine configuration, interleaved (at least 1); the table shows the median run and every run. */
     rounds: { type: 'string', default: '3' },
     /** Run only these sections (comma-separated): backtest, geofence, outbox, stores, engine. */
-    only: { type: 'string', default: 'backtest,geofence,outbox,stores,engine' },
+    only: { type: 'string', default: SECTIONS.join(',') },
   },
 });
 const sections = new Set(args.only.split(','));
+const unknown = [...sections].filter((s) => !SECTIONS.includes(s));
+if (unknown.length) throw new Error(`--only: no section ${unknown.join(', ')} (sections: ${SECTIONS.join(', ')})`);
 const want = (section: string) => sections.has(section);
 const N = Number(args.messages);
 const STATIONS = Number(args.stations);
@@ -126,7 +129,7 @@ async function ceiling(source: Source, count: number): Promise<number> {
 }
 
 /** The run of median duration (of an even number, the faster of the middle two). */
-const median = (runs: EngineRun[]): EngineRun => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor((runs.length - 1) / 2)]!;
+const median = <T extends { ms: number }>(runs: T[]): T => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor((runs.length - 1) / 2)]!;
 
 /** CPU time so far, ms: this process (every thread) and the nats-server listening on `port`. */
 function cpuMs(port: number): { node: number; nats: number } {
@@ -162,7 +165,7 @@ async function engineRun(source: Source, count: number, opts: EngineOptions, por
   let seen = 0;
   let events = 0;
   let started = 0;
-  let cpu0 = cpuMs(port);
+  let cpu0 = { node: 0, nats: 0 };
   await lastValueFrom(
     reports.pipe(
       tap((r: BatchReport) => {
@@ -329,18 +332,18 @@ async function engineSection(bus: JetStreamBus, dir: string, port: number): Prom
   const base = { publisher: bus.publisher, sinks: [busSink(bus.publisher)], batch: { maxSize: 5000, maxWaitMs: 50 } };
   // This machine's speed drifts by ±20% from minute to minute: each configuration runs several
   // times, interleaved with the others, so a slow minute falls on all of them alike.
-  const runs: { ceiling: EngineRun[]; bare: EngineRun[]; worker: EngineRun[]; full: EngineRun[] } = { ceiling: [], bare: [], worker: [], full: [] };
+  const runs: { ceiling: { ms: number }[]; bare: EngineRun[]; worker: EngineRun[]; full: EngineRun[] } = { ceiling: [], bare: [], worker: [], full: [] };
   let store: Store | undefined;
   for (let r = 0; r < Math.max(1, Number(args.rounds) || 1); r++) {
-    runs.ceiling.push({ ms: await ceiling(source(`ceiling-${r}`), N), events: 0, cores: { node: 0, nats: 0 } });
+    runs.ceiling.push({ ms: await ceiling(source(`ceiling-${r}`), N) });
     runs.bare.push(await engineRun(source(`engine-nostore-${r}`), N, { ...base, store: nullStore }, port));
     runs.worker.push(await engineRun(source(`engine-nostore-worker-${r}`, true), N, { ...base, store: nullStore }, port));
     await store?.close();
     store = await openDuckDbStore(join(dir, `bench-${r}.duckdb`));
     runs.full.push(await engineRun(source(`engine-duckdb-${r}`, true), N, { ...base, store }, port));
   }
-  const [ceilingRun, bare, bareWorker, full] = [runs.ceiling, runs.bare, runs.worker, runs.full].map(median) as [EngineRun, EngineRun, EngineRun, EngineRun];
-  const ceilingMs = ceilingRun.ms;
+  const ceilingMs = median(runs.ceiling).ms;
+  const [bare, bareWorker, full] = [runs.bare, runs.worker, runs.full].map(median) as [EngineRun, EngineRun, EngineRun];
   const rate = Number(args.rate);
   const seconds = Number(args.seconds);
   const after = await bus.lastSeq('OBS');
@@ -351,7 +354,7 @@ async function engineSection(bus: JetStreamBus, dir: string, port: number): Prom
   const rps = (ms: number) => N / (ms / 1000);
   const ceil = rps(ceilingMs);
   const cores = (r: EngineRun) => `${r.cores.node.toFixed(2)} + ${r.cores.nats.toFixed(2)}`;
-  const range = (all: EngineRun[]) => all.map((r) => Math.round(rps(r.ms))).sort((a, b) => a - b).map((n) => n.toLocaleString('en')).join(', ');
+  const range = (all: { ms: number }[]) => all.map((r) => Math.round(rps(r.ms))).sort((a, b) => a - b).map((n) => n.toLocaleString('en')).join(', ');
   console.log(
     formatTable([
       ['phase (median run)', 'observations', 'seconds', 'obs/s', 'vs ceiling', 'cores: engine + nats-server', 'every run, obs/s'],

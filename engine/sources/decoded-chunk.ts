@@ -55,7 +55,7 @@ const QUALITY_CODE = new Map<Quality, number>(QUALITIES.map((q, i) => [q, i]));
  */
 export class ChunkWriter {
   /** Series by subject, then by unit and source (nearly always one). */
-  private readonly table = new Map<string, { unit?: string; source?: string; index: number }[]>();
+  private readonly table = new Map<string, { names: SeriesNames; index: number }[]>();
   private size = 0;
   private names: SeriesNames[] = [];
   private count = 0;
@@ -133,14 +133,14 @@ export class ChunkWriter {
   /** The series index of a reading, numbering it (and sending its names) when it is new. */
   private seriesOf(subject: string, obs: Observation): number | undefined {
     let known = this.table.get(subject);
-    const found = known?.find((s) => s.unit === obs.unit && s.source === obs.source);
+    const found = known?.find(({ names }) => names.unit === obs.unit && names.source === obs.source);
     if (found) return found.index;
     if (this.size >= this.maxSeries || (known?.length ?? 0) >= VARIANTS) return undefined;
     const names: SeriesNames = { domain: obs.domain, station: obs.station, metric: obs.metric };
     if (obs.unit !== undefined) names.unit = obs.unit;
     if (obs.source !== undefined) names.source = obs.source;
     if (!known) this.table.set(subject, (known = []));
-    known.push({ ...(obs.unit !== undefined && { unit: obs.unit }), ...(obs.source !== undefined && { source: obs.source }), index: this.size });
+    known.push({ names, index: this.size });
     this.names.push(names);
     return this.size++;
   }

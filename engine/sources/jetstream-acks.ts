@@ -2,7 +2,14 @@
 // with one reply subscription and one timeout sweep for all messages in flight: js.publish makes a
 // request (a reply subscription entry, a timer and two error objects with stack traces) per
 // message, which cost more than a hundred microseconds a warning in the engine's benchmark.
-import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { createInbox, headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+
+/** The header JetStream dedupes a message on, within the stream's duplicate window. */
+export function msgIdHeaders(msgId: string): MsgHdrs {
+  const h = headers();
+  h.set('Nats-Msg-Id', msgId);
+  return h;
+}
 
 interface Waiting {
   subject: string;
@@ -32,10 +39,8 @@ export class JetStreamAcks {
   publish(subject: string, data: Uint8Array, msgId?: string): Promise<void> {
     const n = ++this.next;
     const done = new Promise<void>((resolve, reject) => this.waiting.set(n, { subject, sentAt: Date.now(), resolve, reject }));
-    const h = msgId === undefined ? undefined : headers();
-    h?.set('Nats-Msg-Id', msgId!);
     try {
-      this.nc.publish(subject, data, { reply: `${this.prefix}${n}`, ...(h && { headers: h }) });
+      this.nc.publish(subject, data, { reply: `${this.prefix}${n}`, ...(msgId !== undefined && { headers: msgIdHeaders(msgId) }) });
     } catch (err) {
       this.waiting.delete(n);
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));

@@ -15,10 +15,10 @@ import {
   type JsMsg,
   type StreamConfig,
 } from '@nats-io/jetstream';
-import { ClosedConnectionError, DrainingConnectionError, connect, headers, nanos, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import { ClosedConnectionError, DrainingConnectionError, connect, nanos, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 import { Observable } from 'rxjs';
 import type { Inbound, PublishOptions, Publisher, Source } from '../bus.ts';
-import { JetStreamAcks } from './jetstream-acks.ts';
+import { JetStreamAcks, msgIdHeaders } from './jetstream-acks.ts';
 import { streamSequence } from './stream-sequence.ts';
 import { closeWorkers, workerMessages } from './worker-source.ts';
 
@@ -81,13 +81,7 @@ export async function openJetStream(url: string, options: Omit<NodeConnectionOpt
         return;
       }
       // Fire and forget for throughput; the stream captures it. The header still lets JetStream dedupe.
-      if (opts?.msgId) {
-        const h = headers();
-        h.set('Nats-Msg-Id', opts.msgId);
-        nc.publish(subject, data, { headers: h });
-      } else {
-        nc.publish(subject, data);
-      }
+      nc.publish(subject, data, opts?.msgId ? { headers: msgIdHeaders(opts.msgId) } : undefined);
     },
     flush: () => nc.flush(),
   };

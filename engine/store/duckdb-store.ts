@@ -81,7 +81,22 @@ function appendObservation(a: DuckDBAppender, o: Observation): void {
 /** A warning id already in the table, found by the appender (which cannot skip it). */
 class StoredWarning extends Error {}
 
-const WARNING_COLUMNS = 'id, kind, rule_id, rule_hash, domain, entity, tier, previous_tier, "at", issued_at, summary, event, ins';
+/** The warnings table's columns as written: name, type, and the value for an event numbered `ins`. */
+const WARNING_COLUMNS: readonly [string, DuckDBType, (e: WarningEvent, ins: number) => DuckDBValue][] = [
+  ['id', VARCHAR, (e) => e.id],
+  ['kind', VARCHAR, (e) => e.kind],
+  ['rule_id', VARCHAR, (e) => e.rule.id],
+  ['rule_hash', VARCHAR, (e) => e.rule.hash],
+  ['domain', VARCHAR, (e) => e.domain],
+  ['entity', VARCHAR, (e) => e.entity],
+  ['tier', VARCHAR, (e) => e.tier],
+  ['previous_tier', VARCHAR, (e) => e.previousTier],
+  ['"at"', TIMESTAMP, (e) => timestamp(e.at)],
+  ['issued_at', TIMESTAMP, (e) => timestamp(e.issuedAt)],
+  ['summary', VARCHAR, (e) => e.summary],
+  ['event', VARCHAR, (e) => JSON.stringify(e)],
+  ['ins', BIGINT, (_e, ins) => BigInt(ins)],
+];
 
 /**
  * Warnings through an appender: a tenth of the cost of the statement below, which weighs every row
@@ -92,19 +107,8 @@ async function appendWarnings(db: DuckDBConnection, events: readonly WarningEven
   const appender = await db.createAppender('warnings');
   try {
     for (const e of firstById(events)) {
-      appender.appendVarchar(e.id);
-      appender.appendVarchar(e.kind);
-      appender.appendVarchar(e.rule.id);
-      appender.appendVarchar(e.rule.hash);
-      appender.appendVarchar(e.domain);
-      appender.appendVarchar(e.entity);
-      text(appender, e.tier ?? undefined);
-      text(appender, e.previousTier ?? undefined);
-      appender.appendTimestamp(timestamp(e.at));
-      appender.appendTimestamp(timestamp(e.issuedAt));
-      appender.appendVarchar(e.summary);
-      appender.appendVarchar(JSON.stringify(e));
-      appender.appendBigInt(BigInt(ins.next()));
+      const n = ins.next();
+      for (const [, type, value] of WARNING_COLUMNS) appender.appendValue(value(e, n), type);
       appender.endRow();
     }
     appender.flushSync();
@@ -117,22 +121,14 @@ async function appendWarnings(db: DuckDBConnection, events: readonly WarningEven
 }
 
 /** Warnings whose ids may be stored already: those are skipped (within the statement a repeated id keeps its first row). */
-const insertWarnings = (db: DuckDBConnection, events: readonly WarningEvent[], ins: { next(): number }): Promise<void> =>
-  insertColumns(db, `INSERT OR IGNORE INTO warnings (${WARNING_COLUMNS})`, [
-    [VARCHAR, events.map((e) => e.id)],
-    [VARCHAR, events.map((e) => e.kind)],
-    [VARCHAR, events.map((e) => e.rule.id)],
-    [VARCHAR, events.map((e) => e.rule.hash)],
-    [VARCHAR, events.map((e) => e.domain)],
-    [VARCHAR, events.map((e) => e.entity)],
-    [VARCHAR, events.map((e) => e.tier)],
-    [VARCHAR, events.map((e) => e.previousTier)],
-    [TIMESTAMP, events.map((e) => timestamp(e.at))],
-    [TIMESTAMP, events.map((e) => timestamp(e.issuedAt))],
-    [VARCHAR, events.map((e) => e.summary)],
-    [VARCHAR, events.map((e) => JSON.stringify(e))],
-    [BIGINT, events.map(() => BigInt(ins.next()))],
-  ]);
+function insertWarnings(db: DuckDBConnection, events: readonly WarningEvent[], ins: { next(): number }): Promise<void> {
+  const numbers = events.map(() => ins.next());
+  return insertColumns(
+    db,
+    `INSERT OR IGNORE INTO warnings (${WARNING_COLUMNS.map(([name]) => name).join(', ')})`,
+    WARNING_COLUMNS.map(([, type, value]) => [type, events.map((e, i) => value(e, numbers[i]!))]),
+  );
+}
 
 const firstById = (events: readonly WarningEvent[]): WarningEvent[] => {
   const seen = new Set<string>();
@@ -189,7 +185,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
   const reader = await instance.connect();
   const [write, read] = [serial(), serial()];
 
-  // warnings.ins is numbered here, not by its sequence: an appender cannot fill a nextval default.
+  // warnings.ins is numbered here, counting on from the file's highest: an appender cannot fill a sequence default.
   const ins = { last: Number((await rows(writer, 'SELECT coalesce(max(ins), 0) AS n FROM warnings'))[0]!.n), next: () => ++ins.last };
   const commitNow = (batch: CommitBatch, warnings: 'append' | 'insert'): Promise<void> =>
     transaction(writer, async () => {
