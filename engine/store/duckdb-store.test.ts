@@ -61,6 +61,19 @@ void test('warnings keep their insertion order across a reopen and across a comm
   await store.close();
 });
 
+void test('a commit that fails halfway through its readings leaves none of them behind for the next commit', async () => {
+  const store = await openDuckDbStore(path.join(dir, 'half.duckdb'));
+  const at = Date.UTC(2026, 6, 1);
+  const reading = (station: string): Observation => ({ domain: 'hydro', station, metric: 'level', ts: at, value: 1, quality: 'reliable' });
+  // A quality that is no string makes the appender throw on the second row, after the first was appended.
+  const broken = { ...reading('S2'), quality: 7 } as unknown as Observation;
+  await assert.rejects(store.commit({ observations: [reading('S1'), broken], events: [], deadLetters: [] }));
+  await store.commit({ observations: [reading('S3')], events: [], deadLetters: [] });
+  assert.deepEqual((await store.range('hydro.S1.level', -Infinity, Infinity)).length, 0);
+  assert.deepEqual((await store.range('hydro.S3.level', -Infinity, Infinity)).map((o) => o.station), ['S3']);
+  await store.close();
+});
+
 void test('a file from before the series key stood for domain, station and metric opens, its readings read back, and takes new ones', async () => {
   const file = path.join(dir, 'old-layout.duckdb');
   const t = Date.UTC(2026, 6, 1);
