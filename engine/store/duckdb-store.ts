@@ -125,8 +125,8 @@ function appendWarnings(appender: DuckDBAppender, events: readonly WarningEvent[
 }
 
 /**
- * Appends and flushes them into the connection's open transaction. Whatever a failure leaves (a
- * half-built row, rows not flushed) is dropped, so the appender serves the next commit as new.
+ * Runs `append` and flushes its rows into the connection's open transaction. Whatever a failure
+ * leaves (a half-built row, rows not flushed) is dropped, so the appender serves the next commit as new.
  */
 function flushed(appender: DuckDBAppender, append: () => void): void {
   try {
