@@ -17,7 +17,7 @@
 // gauges' shares of a village's areal rain) are two points, as in the other stores, not one.
 // Timestamps are nanoseconds from the millisecond times (kept to the microsecond). Log rows at the
 // same microsecond are nudged apart by a nanosecond each, so they keep their order of arrival.
-import { Point } from '@influxdata/influxdb-client';
+import { escape, Point } from '@influxdata/influxdb-client';
 import type { Delivery } from '../delivery.ts';
 import type { Observation } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
@@ -43,7 +43,38 @@ export class Stamps {
 
 const line = (p: Point): string => p.toLineProtocol()!;
 
+/** Escaped names, kept: a deployment has few, and escaping each reading's anew cost more than the rest of its line. */
+class Escaped {
+  private readonly done = new Map<string, string>();
+  constructor(private readonly escape: (s: string) => string) {}
+
+  of(s: string): string {
+    let e = this.done.get(s);
+    if (e === undefined) {
+      if (this.done.size >= 10_000) this.done.clear(); // names without end (a source per message) must not grow it
+      this.done.set(s, (e = this.escape(s)));
+    }
+    return e;
+  }
+}
+const tags = new Escaped(escape.tag);
+const quoted = new Escaped(escape.quoted);
+/** A tag as Point writes it: left out when empty. */
+const tag = (name: string, value: string | undefined): string => (value ? `,${name}=${tags.of(value)}` : '');
+
+/**
+ * A reading's line. The common one (a finite value, no position) is written here, as Point writes it
+ * (tags and fields in name order, escaped by the client's own escapers) at a fraction of its cost,
+ * which was most of a commit's; any other goes through Point.
+ */
 export function observationLine(o: Observation): string {
+  if (o.position !== undefined || o.value === undefined || !Number.isFinite(o.value) || !(o.ts >= 1)) return pointLine(o);
+  const unit = o.unit === undefined ? '' : `,unit=${quoted.of(o.unit)}`;
+  const time = `${Math.round(o.ts * 1000)}000`; // nanos(o.ts) without a BigInt: microseconds are whole
+  return `observation${tag('domain', o.domain)}${tag('metric', o.metric)}${tag('source', o.source)}${tag('station', o.station)} quality=${quoted.of(o.quality)}${unit},value=${String(o.value)} ${time}`;
+}
+
+function pointLine(o: Observation): string {
   const p = new Point('observation').tag('domain', o.domain).tag('station', o.station).tag('metric', o.metric).stringField('quality', o.quality);
   if (o.value !== undefined) p.floatField('value', o.value);
   if (o.position) {

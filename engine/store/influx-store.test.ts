@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { startInfluxd, type InfluxServer } from '../servers/influxd-server.ts';
-import { openInfluxStore } from './influx-store.ts';
+import { gzipAbove, openInfluxStore } from './influx-store.ts';
 import { literal } from './influxql.ts';
 import { storeConformance } from './store-conformance.ts';
 import type { Observation } from '../observation.ts';
@@ -71,6 +71,11 @@ storeConformance('influxdb, v2 write API (org, bucket, token)', async () => {
 void describe('influxdb layout and settings', () => {
   const reading = (station: string, minute: number, value: number): Observation => ({
     domain: 'hydrology', station, metric: 'stage', ts: Date.UTC(2026, 7, 1, 0, minute), value, unit: 'm', quality: 'reliable',
+  });
+
+  void it('large writes are gzipped, except to a server on this machine', () => {
+    for (const url of ['http://127.0.0.1:8086', 'http://localhost:8086', 'http://[::1]:8086']) assert.equal(gzipAbove(url), Number.MAX_SAFE_INTEGER, url);
+    for (const url of ['http://influx.bureau.example:8086', 'https://10.0.0.5:8086']) assert.equal(gzipAbove(url), 64_000, url);
   });
 
   void it('writes go through the v2 API with org, bucket and nanosecond precision', async () => {
