@@ -9,7 +9,7 @@ import { bufferTime, concatMap, filter, lastValueFrom, takeWhile, tap } from 'rx
 import type { Source } from '../bus.ts';
 import { decodeObservation } from '../codec.ts';
 import { Evaluator } from '../evaluator.ts';
-import { startNatsServer } from '../servers/nats-server.ts';
+import { startNatsServer, type NatsServer } from '../servers/nats-server.ts';
 import { observationSubject, type Observation } from '../observation.ts';
 import { startEngine, type BatchReport, type EngineOptions } from '../pipeline.ts';
 import { busSink } from '../sinks/bus-sink.ts';
@@ -25,6 +25,7 @@ import { benchGeofence, VESSELS, ZONES } from './geofence-bench.ts';
 import { benchOutbox, OUTBOX_DELIVERIES } from './outbox-bench.ts';
 import { formatTable, percentile } from './table.ts';
 import { benchEncode, benchStore, latencyCell, STORE_POINTS } from './store-bench.ts';
+import { timedStore, type TimedStore } from './timed-store.ts';
 import { startInfluxd } from '../servers/influxd-server.ts';
 import { openInfluxStore } from '../store/influx-store.ts';
 import { openQuestDbStore } from '../store/questdb-store.ts';
@@ -131,19 +132,23 @@ async function ceiling(source: Source, count: number): Promise<number> {
 /** The run of median duration (of an even number, the faster of the middle two). */
 const median = <T extends { ms: number }>(runs: T[]): T => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor((runs.length - 1) / 2)]!;
 
-/** CPU time so far, ms: this process (every thread) and the nats-server listening on `port`. */
-function cpuMs(port: number): { node: number; nats: number } {
+/** The local servers the engine runs with: their temporary directories, which their arguments name. */
+type Servers = { nats: string; store?: string };
+
+/** CPU time so far, ms: this process (every thread) and each local server. */
+function cpuMs(servers: Servers): { node: number; nats: number; store: number } {
   const { user, system } = process.cpuUsage();
-  return { node: (user + system) / 1000, nats: serverCpuMs(port) };
+  return { node: (user + system) / 1000, nats: serverCpuMs(servers.nats), store: servers.store ? serverCpuMs(servers.store) : 0 };
 }
 
-/** A local server's CPU time from /proc (Linux; 0 where there is none), found by its port argument. */
-function serverCpuMs(port: number): number {
+/** A local server's CPU time from /proc (Linux; 0 where there is none), found by the temporary directory in its arguments. */
+function serverCpuMs(dir: string): number {
   if (!existsSync('/proc')) return 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (!cmd[0]?.endsWith('nats-server') || !cmd.includes(String(port))) continue;
+      // The watchdog shell that started the server has the same arguments: skip it.
+      if (cmd[0] === '/bin/sh' || !cmd.some((arg) => arg.startsWith(dir))) continue;
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, at 100 ticks a second
     } catch {
@@ -156,22 +161,28 @@ function serverCpuMs(port: number): number {
 interface EngineRun {
   ms: number;
   events: number;
-  /** Cores busy on average: the engine process (all its threads) and the nats-server. */
-  cores: { node: number; nats: number };
+  /** Cores busy on average: the engine process (all its threads), the nats-server, a store server. */
+  cores: { node: number; nats: number; store: number };
+  /** The share of the run the store spent committing, and in how many commits. */
+  writes?: { busy: number; commits: number };
 }
 
-async function engineRun(source: Source, count: number, opts: EngineOptions, port: number): Promise<EngineRun> {
-  const { reports } = await startEngine(source, rulePack(), stations, opts);
+async function engineRun(source: Source, count: number, opts: EngineOptions, servers: Servers): Promise<EngineRun> {
+  const store = opts.store === nullStore ? undefined : timedStore(opts.store);
+  const { reports } = await startEngine(source, rulePack(), stations, store ? { ...opts, store } : opts);
   let seen = 0;
   let events = 0;
   let started = 0;
-  let cpu0 = { node: 0, nats: 0 };
+  let cpu0 = { node: 0, nats: 0, store: 0 };
+  let writes0 = { busyMs: 0, commits: 0 };
   await lastValueFrom(
     reports.pipe(
       tap((r: BatchReport) => {
         if (!started) {
           started = performance.now();
-          cpu0 = cpuMs(port);
+          cpu0 = cpuMs(servers);
+          // Counted from the first report, as the run's time and CPU are.
+          if (store) writes0 = { ...store.writes };
         }
         seen += r.received;
         events += r.events.length;
@@ -181,9 +192,15 @@ async function engineRun(source: Source, count: number, opts: EngineOptions, por
     { defaultValue: undefined },
   );
   const ms = performance.now() - started;
-  const cpu1 = cpuMs(port);
-  return { ms, events, cores: { node: (cpu1.node - cpu0.node) / ms, nats: (cpu1.nats - cpu0.nats) / ms } };
+  const cpu1 = cpuMs(servers);
+  const cores = { node: (cpu1.node - cpu0.node) / ms, nats: (cpu1.nats - cpu0.nats) / ms, store: (cpu1.store - cpu0.store) / ms };
+  return { ms, events, cores, ...(store && { writes: written(store, writes0, ms) }) };
 }
+
+const written = (store: TimedStore, before: { busyMs: number; commits: number }, ms: number) => ({
+  busy: (store.writes.busyMs - before.busyMs) / ms,
+  commits: store.writes.commits - before.commits,
+});
 
 /** Paced publishing at `rate`/s for `seconds`, with the engine running: publish → warning on warn.>. */
 async function latency(bus: JetStreamBus, engineSource: Source, opts: EngineOptions, rate: number, seconds: number) {
@@ -244,7 +261,7 @@ async function main(): Promise<void> {
     if (want('geofence')) geofenceSection();
     if (want('outbox')) await outboxSection(dir);
     if (want('stores')) await storesSection(dir);
-    if (want('engine')) await engineSection(bus, dir, server.port);
+    if (want('engine')) await engineSection(bus, dir, server);
   } finally {
     await bus.close();
     await server.stop();
@@ -326,24 +343,33 @@ async function storesSection(dir: string): Promise<void> {
   console.log('');
 }
 
-async function engineSection(bus: JetStreamBus, dir: string, port: number): Promise<void> {
+async function engineSection(bus: JetStreamBus, dir: string, nats: NatsServer): Promise<void> {
   const publishMs = await publishAll(bus, N);
   const source = (name: string, worker = false) => bus.source(name, { batch: 5000, worker });
   const base = { publisher: bus.publisher, sinks: [busSink(bus.publisher)], batch: { maxSize: 5000, maxWaitMs: 50 } };
+  const influxd = await startInfluxd();
+  const servers = { nats: nats.storeDir };
   // This machine's speed drifts by ±20% from minute to minute: each configuration runs several
   // times, interleaved with the others, so a slow minute falls on all of them alike.
-  const runs: { ceiling: { ms: number }[]; bare: EngineRun[]; worker: EngineRun[]; full: EngineRun[] } = { ceiling: [], bare: [], worker: [], full: [] };
+  const runs: { ceiling: { ms: number }[]; bare: EngineRun[]; worker: EngineRun[]; full: EngineRun[]; influx: EngineRun[] } = { ceiling: [], bare: [], worker: [], full: [], influx: [] };
   let store: Store | undefined;
-  for (let r = 0; r < Math.max(1, Number(args.rounds) || 1); r++) {
-    runs.ceiling.push({ ms: await ceiling(source(`ceiling-${r}`), N) });
-    runs.bare.push(await engineRun(source(`engine-nostore-${r}`), N, { ...base, store: nullStore }, port));
-    runs.worker.push(await engineRun(source(`engine-nostore-worker-${r}`, true), N, { ...base, store: nullStore }, port));
-    await store?.close();
-    store = await openDuckDbStore(join(dir, `bench-${r}.duckdb`));
-    runs.full.push(await engineRun(source(`engine-duckdb-${r}`, true), N, { ...base, store }, port));
+  try {
+    for (let r = 0; r < Math.max(1, Number(args.rounds) || 1); r++) {
+      runs.ceiling.push({ ms: await ceiling(source(`ceiling-${r}`), N) });
+      runs.bare.push(await engineRun(source(`engine-nostore-${r}`), N, { ...base, store: nullStore }, servers));
+      runs.worker.push(await engineRun(source(`engine-nostore-worker-${r}`, true), N, { ...base, store: nullStore }, servers));
+      await store?.close();
+      store = await openDuckDbStore(join(dir, `bench-${r}.duckdb`));
+      runs.full.push(await engineRun(source(`engine-duckdb-${r}`, true), N, { ...base, store }, servers));
+      const influx = await openInfluxStore({ url: influxd.url, api: 'v1', database: `engine_${r}` });
+      runs.influx.push(await engineRun(source(`engine-influx-${r}`, true), N, { ...base, store: influx }, { ...servers, store: influxd.dir }));
+      await influx.close();
+    }
+  } finally {
+    await influxd.stop();
   }
   const ceilingMs = median(runs.ceiling).ms;
-  const [bare, bareWorker, full] = [runs.bare, runs.worker, runs.full].map(median) as [EngineRun, EngineRun, EngineRun];
+  const [bare, bareWorker, full, influx] = [runs.bare, runs.worker, runs.full, runs.influx].map(median) as [EngineRun, EngineRun, EngineRun, EngineRun];
   const rate = Number(args.rate);
   const seconds = Number(args.seconds);
   const after = await bus.lastSeq('OBS');
@@ -353,16 +379,19 @@ async function engineSection(bus: JetStreamBus, dir: string, port: number): Prom
 
   const rps = (ms: number) => N / (ms / 1000);
   const ceil = rps(ceilingMs);
-  const cores = (r: EngineRun) => `${r.cores.node.toFixed(2)} + ${r.cores.nats.toFixed(2)}`;
+  const cores = (r: EngineRun) => [r.cores.node, r.cores.nats, ...(r.cores.store ? [r.cores.store] : [])].map((c) => c.toFixed(2)).join(' + ');
+  const busy = (r: EngineRun) => (r.writes ? `${Math.round(r.writes.busy * 100)}% (${r.writes.commits} commits)` : '');
   const range = (all: { ms: number }[]) => all.map((r) => Math.round(rps(r.ms))).sort((a, b) => a - b).map((n) => n.toLocaleString('en')).join(', ');
+  const row = (phase: string, r: EngineRun, all: EngineRun[]) => [phase, N, r.ms / 1000, rps(r.ms), rps(r.ms) / ceil, cores(r), busy(r), range(all)];
   console.log(
     formatTable([
-      ['phase (median run)', 'observations', 'seconds', 'obs/s', 'vs ceiling', 'cores: engine + nats-server', 'every run, obs/s'],
-      ['publish into JetStream (prefill)', N, publishMs / 1000, rps(publishMs), '', '', ''],
-      ['ceiling: JetStream consume + decode only, one thread', N, ceilingMs / 1000, ceil, 1, '', range(runs.ceiling)],
-      ['engine: decode + 100 rules + warn publish, no store, one thread', N, bare.ms / 1000, rps(bare.ms), rps(bare.ms) / ceil, cores(bare), range(runs.bare)],
-      ['engine: the same, consuming and decoding in a worker thread', N, bareWorker.ms / 1000, rps(bareWorker.ms), rps(bareWorker.ms) / ceil, cores(bareWorker), range(runs.worker)],
-      ['engine as seed run runs it: decoding worker + DuckDB, group commit', N, full.ms / 1000, rps(full.ms), rps(full.ms) / ceil, cores(full), range(runs.full)],
+      ['phase (median run)', 'observations', 'seconds', 'obs/s', 'vs ceiling', 'cores: engine + nats-server (+ influxd)', 'store committing', 'every run, obs/s'],
+      ['publish into JetStream (prefill)', N, publishMs / 1000, rps(publishMs), '', '', '', ''],
+      ['ceiling: JetStream consume + decode only, one thread', N, ceilingMs / 1000, ceil, 1, '', '', range(runs.ceiling)],
+      row('engine: decode + 100 rules + warn publish, no store, one thread', bare, runs.bare),
+      row('engine: the same, consuming and decoding in a worker thread', bareWorker, runs.worker),
+      row('engine as seed run runs it: decoding worker + DuckDB, group commit', full, runs.full),
+      row('the same with InfluxDB 1.x (Debian influxd, v1 API) as the store', influx, runs.influx),
     ]),
   );
   console.log(`\nwarning events: ${full.events.toLocaleString()} in the DuckDB run`);

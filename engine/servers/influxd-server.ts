@@ -7,6 +7,8 @@ import { findBinary, freePort, startLocalServer } from './local-server.ts';
 export interface InfluxServer {
   /** http://127.0.0.1:<port> */
   url: string;
+  /** Its temporary directory (config and data), removed by `stop`. */
+  dir: string;
   stop(): Promise<void>;
 }
 
@@ -45,5 +47,5 @@ bind-address = "127.0.0.1:${rpc}"
     },
     ready: async () => (await fetch(`${url}/ping`)).status === 204,
   });
-  return { url, stop: server.stop };
+  return { url, dir: server.dir, stop: server.stop };
 }
