@@ -161,8 +161,8 @@ function serverCpuMs(dir: string): number {
 interface EngineRun {
   ms: number;
   events: number;
-  /** Cores busy on average: the engine process (all its threads), the nats-server, a store server. */
-  cores: { node: number; nats: number; store: number };
+  /** Cores busy on average: the engine process (all its threads), the nats-server, and the store's server if it has one. */
+  cores: { node: number; nats: number; store?: number };
   /** The share of the run the store spent committing, and in how many commits. */
   writes?: { busy: number; commits: number };
 }
@@ -193,7 +193,7 @@ async function engineRun(source: Source, count: number, opts: EngineOptions, ser
   );
   const ms = performance.now() - started;
   const cpu1 = cpuMs(servers);
-  const cores = { node: (cpu1.node - cpu0.node) / ms, nats: (cpu1.nats - cpu0.nats) / ms, store: (cpu1.store - cpu0.store) / ms };
+  const cores = { node: (cpu1.node - cpu0.node) / ms, nats: (cpu1.nats - cpu0.nats) / ms, ...(servers.store && { store: (cpu1.store - cpu0.store) / ms }) };
   return { ms, events, cores, ...(store && { writes: written(store, writes0, ms) }) };
 }
 
@@ -343,30 +343,38 @@ async function storesSection(dir: string): Promise<void> {
   console.log('');
 }
 
+/** One engine run with InfluxDB as the store, on an influxd of its own: no other run shares its CPU or its data. */
+async function influxRun(source: Source, opts: Omit<EngineOptions, 'store'>, servers: Servers): Promise<EngineRun> {
+  const influxd = await startInfluxd();
+  try {
+    const store = await openInfluxStore({ url: influxd.url, api: 'v1', database: 'engine' });
+    try {
+      return await engineRun(source, N, { ...opts, store }, { ...servers, store: influxd.dir });
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await influxd.stop();
+  }
+}
+
 async function engineSection(bus: JetStreamBus, dir: string, nats: NatsServer): Promise<void> {
   const publishMs = await publishAll(bus, N);
   const source = (name: string, worker = false) => bus.source(name, { batch: 5000, worker });
   const base = { publisher: bus.publisher, sinks: [busSink(bus.publisher)], batch: { maxSize: 5000, maxWaitMs: 50 } };
-  const influxd = await startInfluxd();
   const servers = { nats: nats.storeDir };
   // This machine's speed drifts by ±20% from minute to minute: each configuration runs several
   // times, interleaved with the others, so a slow minute falls on all of them alike.
   const runs: { ceiling: { ms: number }[]; bare: EngineRun[]; worker: EngineRun[]; full: EngineRun[]; influx: EngineRun[] } = { ceiling: [], bare: [], worker: [], full: [], influx: [] };
   let store: Store | undefined;
-  try {
-    for (let r = 0; r < Math.max(1, Number(args.rounds) || 1); r++) {
-      runs.ceiling.push({ ms: await ceiling(source(`ceiling-${r}`), N) });
-      runs.bare.push(await engineRun(source(`engine-nostore-${r}`), N, { ...base, store: nullStore }, servers));
-      runs.worker.push(await engineRun(source(`engine-nostore-worker-${r}`, true), N, { ...base, store: nullStore }, servers));
-      await store?.close();
-      store = await openDuckDbStore(join(dir, `bench-${r}.duckdb`));
-      runs.full.push(await engineRun(source(`engine-duckdb-${r}`, true), N, { ...base, store }, servers));
-      const influx = await openInfluxStore({ url: influxd.url, api: 'v1', database: `engine_${r}` });
-      runs.influx.push(await engineRun(source(`engine-influx-${r}`, true), N, { ...base, store: influx }, { ...servers, store: influxd.dir }));
-      await influx.close();
-    }
-  } finally {
-    await influxd.stop();
+  for (let r = 0; r < Math.max(1, Number(args.rounds) || 1); r++) {
+    runs.ceiling.push({ ms: await ceiling(source(`ceiling-${r}`), N) });
+    runs.bare.push(await engineRun(source(`engine-nostore-${r}`), N, { ...base, store: nullStore }, servers));
+    runs.worker.push(await engineRun(source(`engine-nostore-worker-${r}`, true), N, { ...base, store: nullStore }, servers));
+    await store?.close();
+    store = await openDuckDbStore(join(dir, `bench-${r}.duckdb`));
+    runs.full.push(await engineRun(source(`engine-duckdb-${r}`, true), N, { ...base, store }, servers));
+    runs.influx.push(await influxRun(source(`engine-influx-${r}`, true), base, servers));
   }
   const ceilingMs = median(runs.ceiling).ms;
   const [bare, bareWorker, full, influx] = [runs.bare, runs.worker, runs.full, runs.influx].map(median) as [EngineRun, EngineRun, EngineRun, EngineRun];
@@ -379,7 +387,7 @@ async function engineSection(bus: JetStreamBus, dir: string, nats: NatsServer): 
 
   const rps = (ms: number) => N / (ms / 1000);
   const ceil = rps(ceilingMs);
-  const cores = (r: EngineRun) => [r.cores.node, r.cores.nats, ...(r.cores.store ? [r.cores.store] : [])].map((c) => c.toFixed(2)).join(' + ');
+  const cores = (r: EngineRun) => [r.cores.node, r.cores.nats, ...(r.cores.store === undefined ? [] : [r.cores.store])].map((c) => c.toFixed(2)).join(' + ');
   const busy = (r: EngineRun) => (r.writes ? `${Math.round(r.writes.busy * 100)}% (${r.writes.commits} commits)` : '');
   const range = (all: { ms: number }[]) => all.map((r) => Math.round(rps(r.ms))).sort((a, b) => a - b).map((n) => n.toLocaleString('en')).join(', ');
   const row = (phase: string, r: EngineRun, all: EngineRun[]) => [phase, N, r.ms / 1000, rps(r.ms), rps(r.ms) / ceil, cores(r), busy(r), range(all)];

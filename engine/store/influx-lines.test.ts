@@ -25,8 +25,18 @@ void describe('observation lines', () => {
       { ...base, source: '' },
       { ...base, station: 'Dam, upper gate=1', metric: 'stage m', unit: 'm "gauge" \\ zero', source: 'a b,c' },
       { ...base, domain: 'line\nbreak', station: 'tab\there' },
+      { ...base, domain: '' },
+      // Times Point writes from a BigInt: just after the epoch, and past InfluxDB's last (2262).
+      { ...base, ts: 0.4 },
+      { ...base, ts: 4e13 + 0.125 },
     ];
     for (const o of cases) assert.equal(observationLine(o), reference(o), JSON.stringify(o));
+  });
+
+  void it('stay right once the kept escapes are dropped (more than 10,000 names)', () => {
+    for (let i = 0; i <= 10_001; i++) observationLine({ ...base, station: `S ${i}` });
+    const o = { ...base, station: 'S 1', source: 'a b' };
+    assert.equal(observationLine(o), reference(o));
   });
 
   void it('with a position, or a value that is not finite, are Point’s own', () => {

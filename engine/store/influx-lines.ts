@@ -68,7 +68,8 @@ const tag = (name: string, value: string | undefined): string => (value ? `,${na
  * which was most of a commit's; any other goes through Point.
  */
 export function observationLine(o: Observation): string {
-  if (o.position !== undefined || o.value === undefined || !Number.isFinite(o.value) || !(o.ts >= 1)) return pointLine(o);
+  // Times from 1 ms after the epoch to InfluxDB's last (2262): there the microseconds print as digits.
+  if (o.position !== undefined || o.value === undefined || !Number.isFinite(o.value) || !(o.ts >= 1 && o.ts < 9.2e12)) return pointLine(o);
   const unit = o.unit === undefined ? '' : `,unit=${quoted.of(o.unit)}`;
   const time = `${Math.round(o.ts * 1000)}000`; // nanos(o.ts) without a BigInt: microseconds are whole
   return `observation${tag('domain', o.domain)}${tag('metric', o.metric)}${tag('source', o.source)}${tag('station', o.station)} quality=${quoted.of(o.quality)}${unit},value=${String(o.value)} ${time}`;
