@@ -36,7 +36,7 @@ export interface Source {
  */
 export function subjectMatcher(pattern: string): (subject: string) => boolean {
   const p = pattern.split('.');
-  if (p.at(-1) === '>' && !p.includes('*') && p.indexOf('>') === p.length - 1) {
+  if (!p.includes('*') && p.indexOf('>') === p.length - 1) {
     const prefix = pattern.slice(0, -1);
     return (subject) => subject.length > prefix.length && subject.startsWith(prefix);
   }

@@ -142,9 +142,7 @@ export class GeofenceBinding {
   get settledOutside(): boolean {
     if (this.state.area !== null) return false;
     const condition = this.variant.condition;
-    if (condition !== 'inside' && condition !== 'enter') return false;
-    for (const l of this.state.ladder.latches) if (l.on || l.run) return false;
-    return true;
+    return (condition === 'inside' || condition === 'enter') && this.quiet(0);
   }
 
   /**

@@ -206,6 +206,10 @@ test('an ack that throws after a commit stops the engine with that error, and no
   const done = lastValueFrom(reports.pipe(toArray()));
   inbound.next({ subject: 'obs.hydrology.H1.stage', data: encodeObservation(obs(1, 6)), seq: 1, ack: () => { throw new Error('ack failed'); } });
   await assert.rejects(done, /ack failed/);
+  inbound.next({ subject: 'obs.hydrology.H1.stage', data: encodeObservation(obs(2, 4)), seq: 2, ack: () => undefined });
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal((await store.loadCheckpoint('ack'))?.seq, 1);
+  assert.equal((await store.range('hydrology.H1.stage', -Infinity, Infinity)).length, 1);
   await store.close();
 });
 

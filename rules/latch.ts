@@ -90,7 +90,7 @@ export function stepLadder(levels: readonly Level[], state: LadderState, ts: num
   if (quiet(levels, state, signal)) return { applied: true, state: { lastTs: ts, latches: state.latches }, tier: topTier(levels, state) };
   const flips: Decision[] = [];
   // A plain loop, and a reading object only for a latch whose condition holds: this runs for every
-  // reading of every bound rule, most of which leave every latch as it was.
+  // reading that moves some latch (or its dwell), which in a busy storm is still many.
   const latches: Latch[] = new Array<Latch>(levels.length);
   for (let i = 0; i < levels.length; i++) {
     const l = levels[i]!;
