@@ -69,7 +69,7 @@ void test('a commit that fails halfway through its readings leaves none of them 
   const broken = { ...reading('S2'), quality: 7 } as unknown as Observation;
   await assert.rejects(store.commit({ observations: [reading('S1'), broken], events: [], deadLetters: [] }));
   await store.commit({ observations: [reading('S3')], events: [], deadLetters: [] });
-  assert.deepEqual((await store.range('hydro.S1.level', -Infinity, Infinity)).length, 0);
+  assert.equal((await store.range('hydro.S1.level', -Infinity, Infinity)).length, 0);
   assert.deepEqual((await store.range('hydro.S3.level', -Infinity, Infinity)).map((o) => o.station), ['S3']);
   await store.close();
 });

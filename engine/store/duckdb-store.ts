@@ -318,6 +318,9 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
         // Its own connection: a long replay must not hold up the reader other queries queue on.
         const db = await instance.connect();
         try {
+          // One snapshot for the keys and the rows, so a commit between them cannot add a key the
+          // join would drop; closing the connection ends the (read-only) transaction.
+          await db.run('BEGIN TRANSACTION');
           // No strings per row: each (series, unit) is numbered once and rows carry the number (decoding
           // strings was most of a scan's cost); names come from the series key, quality as a flag.
           const where = `o.ts >= $1 AND o.ts < $2 AND o.value IS NOT NULL AND o.quality IN ('reliable', 'doubtful')

@@ -78,6 +78,7 @@ interface Endpoint {
 function endpoint(opts: InfluxOptions, influx: InfluxDB): Endpoint {
   const { transport } = influx;
   const body = (lines: string[]): string => lines.join('\n');
+  const gzipThreshold = gzipAbove(opts.url);
   if (opts.api === 'v1') {
     const headers: Record<string, string> = opts.username ? { authorization: `Basic ${Buffer.from(`${opts.username}:${opts.password ?? ''}`).toString('base64')}` } : {};
     const rp = (state: boolean): Record<string, string> => {
@@ -88,7 +89,7 @@ function endpoint(opts: InfluxOptions, influx: InfluxDB): Endpoint {
       headers,
       write: async (lines, state) => {
         const query = new URLSearchParams({ ...rp(state), precision: 'ns' });
-        await transport.request(`/write?${query.toString()}`, body(lines), { method: 'POST', headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' }, gzipThreshold: gzipAbove(opts.url) });
+        await transport.request(`/write?${query.toString()}`, body(lines), { method: 'POST', headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' }, gzipThreshold });
       },
       queryPath: (params, state) => `/query?${new URLSearchParams({ ...rp(state), ...params }).toString()}`,
     };
@@ -99,7 +100,7 @@ function endpoint(opts: InfluxOptions, influx: InfluxDB): Endpoint {
     write: async (lines, state) => {
       // A write API per batch, sized to take it whole: the client flushes a full buffer on its own
       // and drops that flush's error, so nothing may fill it before our flush, which reports errors.
-      const api = influx.getWriteApi(opts.org, bucket(state), 'ns', { batchSize: lines.length + 1, maxBatchBytes: Number.MAX_SAFE_INTEGER, flushInterval: 0, maxRetries: 0, gzipThreshold: gzipAbove(opts.url) });
+      const api = influx.getWriteApi(opts.org, bucket(state), 'ns', { batchSize: lines.length + 1, maxBatchBytes: Number.MAX_SAFE_INTEGER, flushInterval: 0, maxRetries: 0, gzipThreshold });
       try {
         api.writeRecords(lines);
         await api.flush();
