@@ -25,7 +25,7 @@ import { benchGeofence, VESSELS, ZONES } from './geofence-bench.ts';
 import { benchOutbox, OUTBOX_DELIVERIES } from './outbox-bench.ts';
 import { formatTable, percentile } from './table.ts';
 import { benchEncode, benchStore, latencyCell, STORE_POINTS } from './store-bench.ts';
-import { timedStore, type TimedStore } from './timed-store.ts';
+import { timedStore } from './timed-store.ts';
 import { startInfluxd } from '../servers/influxd-server.ts';
 import { openInfluxStore } from '../store/influx-store.ts';
 import { openQuestDbStore } from '../store/questdb-store.ts';
@@ -130,32 +130,41 @@ async function ceiling(source: Source, count: number): Promise<number> {
 }
 
 /** The run of median duration (of an even number, the faster of the middle two). */
-const median = <T extends { ms: number }>(runs: T[]): T => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor((runs.length - 1) / 2)]!;
+const median = <T extends { ms: number }>(runs: readonly T[]): T => percentile([...runs].sort((a, b) => a.ms - b.ms), 0.5);
 
-/** The local servers the engine runs with: their temporary directories, which their arguments name. */
-type Servers = { nats: string; store?: string };
+/** The local servers the engine runs with, by process id (undefined where /proc cannot tell). */
+type Servers = { nats: number | undefined; store?: number | undefined };
 
-/** CPU time so far, ms: this process (every thread) and each local server. */
-function cpuMs(servers: Servers): { node: number; nats: number; store: number } {
-  const { user, system } = process.cpuUsage();
-  return { node: (user + system) / 1000, nats: serverCpuMs(servers.nats), store: servers.store ? serverCpuMs(servers.store) : 0 };
-}
-
-/** A local server's CPU time from /proc (Linux; 0 where there is none), found by the temporary directory in its arguments. */
-function serverCpuMs(dir: string): number {
-  if (!existsSync('/proc')) return 0;
+/** A local server's process, found in /proc (Linux) by the temporary directory its arguments name. */
+function pidOf(dir: string): number | undefined {
+  if (!existsSync('/proc')) return undefined;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       // The watchdog shell that started the server has the same arguments: skip it.
-      if (cmd[0] === '/bin/sh' || !cmd.some((arg) => arg.startsWith(dir))) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, at 100 ticks a second
+      if (cmd[0] !== '/bin/sh' && cmd.some((arg) => arg.startsWith(dir))) return Number(pid);
     } catch {
       // a process that ended while we looked
     }
   }
-  return 0;
+  return undefined;
+}
+
+/** A process's CPU time so far, ms (0 where there is none to read). */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, at 100 ticks a second
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time so far, ms: this process (every thread) and each local server. */
+function cpuMs(servers: Servers): { node: number; nats: number; store: number } {
+  const { user, system } = process.cpuUsage();
+  return { node: (user + system) / 1000, nats: processCpuMs(servers.nats), store: processCpuMs(servers.store) };
 }
 
 interface EngineRun {
@@ -193,14 +202,9 @@ async function engineRun(source: Source, count: number, opts: EngineOptions, ser
   );
   const ms = performance.now() - started;
   const cpu1 = cpuMs(servers);
-  const cores = { node: (cpu1.node - cpu0.node) / ms, nats: (cpu1.nats - cpu0.nats) / ms, ...(servers.store && { store: (cpu1.store - cpu0.store) / ms }) };
-  return { ms, events, cores, ...(store && { writes: written(store, writes0, ms) }) };
+  const cores = { node: (cpu1.node - cpu0.node) / ms, nats: (cpu1.nats - cpu0.nats) / ms, ...('store' in servers && { store: (cpu1.store - cpu0.store) / ms }) };
+  return { ms, events, cores, ...(store && { writes: { busy: (store.writes.busyMs - writes0.busyMs) / ms, commits: store.writes.commits - writes0.commits } }) };
 }
-
-const written = (store: TimedStore, before: { busyMs: number; commits: number }, ms: number) => ({
-  busy: (store.writes.busyMs - before.busyMs) / ms,
-  commits: store.writes.commits - before.commits,
-});
 
 /** Paced publishing at `rate`/s for `seconds`, with the engine running: publish → warning on warn.>. */
 async function latency(bus: JetStreamBus, engineSource: Source, opts: EngineOptions, rate: number, seconds: number) {
@@ -343,13 +347,23 @@ async function storesSection(dir: string): Promise<void> {
   console.log('');
 }
 
+/** `work` on a DuckDB store at `path`, closed after it however it ends. */
+async function withDuckDb<T>(path: string, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openDuckDbStore(path);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
 /** One engine run with InfluxDB as the store, on an influxd of its own: no other run shares its CPU or its data. */
 async function influxRun(source: Source, opts: Omit<EngineOptions, 'store'>, servers: Servers): Promise<EngineRun> {
   const influxd = await startInfluxd();
   try {
     const store = await openInfluxStore({ url: influxd.url, api: 'v1', database: 'engine' });
     try {
-      return await engineRun(source, N, { ...opts, store }, { ...servers, store: influxd.dir });
+      return await engineRun(source, N, { ...opts, store }, { ...servers, store: pidOf(influxd.dir) });
     } finally {
       await store.close();
     }
@@ -362,27 +376,28 @@ async function engineSection(bus: JetStreamBus, dir: string, nats: NatsServer): 
   const publishMs = await publishAll(bus, N);
   const source = (name: string, worker = false) => bus.source(name, { batch: 5000, worker });
   const base = { publisher: bus.publisher, sinks: [busSink(bus.publisher)], batch: { maxSize: 5000, maxWaitMs: 50 } };
-  const servers = { nats: nats.storeDir };
+  const servers = { nats: pidOf(nats.storeDir) };
+  const duckdb = (r: number) => join(dir, `bench-${r}.duckdb`);
+  const configs: { phase: string; run: (r: number) => Promise<EngineRun>; runs: EngineRun[] }[] = [
+    { phase: 'engine: decode + 100 rules + warn publish, no store, one thread', run: (r) => engineRun(source(`engine-nostore-${r}`), N, { ...base, store: nullStore }, servers), runs: [] },
+    { phase: 'engine: the same, consuming and decoding in a worker thread', run: (r) => engineRun(source(`engine-nostore-worker-${r}`, true), N, { ...base, store: nullStore }, servers), runs: [] },
+    { phase: 'engine as seed run runs it: decoding worker + DuckDB, group commit', run: (r) => withDuckDb(duckdb(r), (store) => engineRun(source(`engine-duckdb-${r}`, true), N, { ...base, store }, servers)), runs: [] },
+    { phase: 'the same with InfluxDB 1.x (Debian influxd, v1 API) as the store', run: (r) => influxRun(source(`engine-influx-${r}`, true), base, servers), runs: [] },
+  ];
   // This machine's speed drifts by ±20% from minute to minute: each configuration runs several
   // times, interleaved with the others, so a slow minute falls on all of them alike.
-  const runs: { ceiling: { ms: number }[]; bare: EngineRun[]; worker: EngineRun[]; full: EngineRun[]; influx: EngineRun[] } = { ceiling: [], bare: [], worker: [], full: [], influx: [] };
-  let store: Store | undefined;
-  for (let r = 0; r < Math.max(1, Number(args.rounds) || 1); r++) {
-    runs.ceiling.push({ ms: await ceiling(source(`ceiling-${r}`), N) });
-    runs.bare.push(await engineRun(source(`engine-nostore-${r}`), N, { ...base, store: nullStore }, servers));
-    runs.worker.push(await engineRun(source(`engine-nostore-worker-${r}`, true), N, { ...base, store: nullStore }, servers));
-    await store?.close();
-    store = await openDuckDbStore(join(dir, `bench-${r}.duckdb`));
-    runs.full.push(await engineRun(source(`engine-duckdb-${r}`, true), N, { ...base, store }, servers));
-    runs.influx.push(await influxRun(source(`engine-influx-${r}`, true), base, servers));
+  const ceilings: { ms: number }[] = [];
+  const rounds = Math.max(1, Number(args.rounds) || 1);
+  for (let r = 0; r < rounds; r++) {
+    ceilings.push({ ms: await ceiling(source(`ceiling-${r}`), N) });
+    for (const c of configs) c.runs.push(await c.run(r));
   }
-  const ceilingMs = median(runs.ceiling).ms;
-  const [bare, bareWorker, full, influx] = [runs.bare, runs.worker, runs.full, runs.influx].map(median) as [EngineRun, EngineRun, EngineRun, EngineRun];
+  const ceilingMs = median(ceilings).ms;
   const rate = Number(args.rate);
   const seconds = Number(args.seconds);
   const after = await bus.lastSeq('OBS');
-  const delays = await latency(bus, source('engine-latency', true), { ...base, store: store!, startAfterSeq: after }, rate, seconds);
-  await store!.close();
+  // On the last round's DuckDB file, as a store that has been running a while would be.
+  const delays = await withDuckDb(duckdb(rounds - 1), (store) => latency(bus, source('engine-latency', true), { ...base, store, startAfterSeq: after }, rate, seconds));
   const perSeries = memoryPerSeries(100_000);
 
   const rps = (ms: number) => N / (ms / 1000);
@@ -390,19 +405,19 @@ async function engineSection(bus: JetStreamBus, dir: string, nats: NatsServer): 
   const cores = (r: EngineRun) => [r.cores.node, r.cores.nats, ...(r.cores.store === undefined ? [] : [r.cores.store])].map((c) => c.toFixed(2)).join(' + ');
   const busy = (r: EngineRun) => (r.writes ? `${Math.round(r.writes.busy * 100)}% (${r.writes.commits} commits)` : '');
   const range = (all: { ms: number }[]) => all.map((r) => Math.round(rps(r.ms))).sort((a, b) => a - b).map((n) => n.toLocaleString('en')).join(', ');
-  const row = (phase: string, r: EngineRun, all: EngineRun[]) => [phase, N, r.ms / 1000, rps(r.ms), rps(r.ms) / ceil, cores(r), busy(r), range(all)];
+  const row = ({ phase, runs }: (typeof configs)[number]) => {
+    const r = median(runs);
+    return [phase, N, r.ms / 1000, rps(r.ms), rps(r.ms) / ceil, cores(r), busy(r), range(runs)];
+  };
   console.log(
     formatTable([
       ['phase (median run)', 'observations', 'seconds', 'obs/s', 'vs ceiling', 'cores: engine + nats-server (+ influxd)', 'store committing', 'every run, obs/s'],
       ['publish into JetStream (prefill)', N, publishMs / 1000, rps(publishMs), '', '', '', ''],
-      ['ceiling: JetStream consume + decode only, one thread', N, ceilingMs / 1000, ceil, 1, '', '', range(runs.ceiling)],
-      row('engine: decode + 100 rules + warn publish, no store, one thread', bare, runs.bare),
-      row('engine: the same, consuming and decoding in a worker thread', bareWorker, runs.worker),
-      row('engine as seed run runs it: decoding worker + DuckDB, group commit', full, runs.full),
-      row('the same with InfluxDB 1.x (Debian influxd, v1 API) as the store', influx, runs.influx),
+      ['ceiling: JetStream consume + decode only, one thread', N, ceilingMs / 1000, ceil, 1, '', '', range(ceilings)],
+      ...configs.map(row),
     ]),
   );
-  console.log(`\nwarning events: ${full.events.toLocaleString()} in the DuckDB run`);
+  console.log(`\nwarning events: ${median(configs[2]!.runs).events.toLocaleString()} in the DuckDB run`);
   console.log(
     `publish → warning received on warn.> at ${rate.toLocaleString()} obs/s for ${seconds} s (engine as seed run runs it, batches ≤ 5000 / 50 ms): ` +
       (delays.length ? `n=${delays.length}, p50 ${percentile(delays, 0.5).toFixed(1)} ms, p99 ${percentile(delays, 0.99).toFixed(1)} ms, max ${delays[delays.length - 1]!.toFixed(1)} ms` : 'no warnings'),

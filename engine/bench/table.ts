@@ -1,6 +1,6 @@
 // Plain-text tables and percentiles for the benchmark report.
 
-export const percentile = (sorted: readonly number[], p: number): number =>
+export const percentile = <T>(sorted: readonly T[], p: number): T =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 
 const cell = (v: string | number): string =>
