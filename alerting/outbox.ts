@@ -104,6 +104,8 @@ export class Outbox {
     const now = this.opts.clock();
     let inDoubt = 0;
     const changed: Delivery[] = [];
+    /** Refs still awaiting a receipt, by channel. */
+    const refs = new Map<string, Set<string>>();
     for (const d of await this.opts.store.deliveries({ states: LIVE })) {
       if (d.state === 'sending') {
         step(d, now, 'queued', 'in doubt after a restart: the attempt may or may not have reached the far side; sending again');
@@ -111,19 +113,16 @@ export class Outbox {
         changed.push(d);
         inDoubt++;
       }
-      if (d.state === 'sent' && d.ref !== undefined) this.byRef.set(d.ref, [...(this.byRef.get(d.ref) ?? []), d.key]);
+      if (d.state === 'sent' && d.ref !== undefined) {
+        this.byRef.set(d.ref, [...(this.byRef.get(d.ref) ?? []), d.key]);
+        refs.set(d.channel, (refs.get(d.channel) ?? new Set()).add(d.ref));
+      }
       this.live.set(d.key, d);
     }
     await this.save(changed);
-    this.resumeReceipts();
-    return { resumed: this.live.size, inDoubt };
-  }
-
-  /** Channels that poll for their receipts take up the refs still awaiting one. */
-  private resumeReceipts(): void {
-    const refs = new Map<string, Set<string>>();
-    for (const d of this.live.values()) if (d.state === 'sent' && d.ref !== undefined) refs.set(d.channel, (refs.get(d.channel) ?? new Set()).add(d.ref));
+    // Channels that poll for their receipts take up the refs still awaiting one.
     for (const [name, set] of refs) this.channels.get(name)?.resumeReceipts?.([...set]);
+    return { resumed: this.live.size, inDoubt };
   }
 
   /** Add deliveries; a key already known (live or in the store) is left as it is, so replays add nothing. */

@@ -44,7 +44,6 @@ test('a wrong key or value is refused', () => {
 });
 
 test('makeChannel: a speaker spec with audio renders speech, and fails plainly when espeak-ng is not where it says', async () => {
-  // Built apart from the call: engine/config.ts's ChannelSpec gains these keys once it spreads them in.
   for (const spec of [
     { name: 'speaker-cloud', http_speaker: { url: 'http://127.0.0.1:9/v1/broadcast', audio: { espeak: '/opt/none/espeak-ng' } } },
     { name: 'speaker-mqtt', mqtt_speaker: { url: 'mqtt://127.0.0.1:9', audio: { espeak: '/opt/none/espeak-ng' } } },

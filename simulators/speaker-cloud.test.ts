@@ -124,6 +124,14 @@ test('raw HTTP: the status of a task it never made is 404, without the token 401
   assert.equal((await ask({ authorization: `Bearer ${TOKEN}` }, 'POST')).status, 405);
 });
 
+test('raw HTTP: a task id that is not valid percent-encoding is 404, and the cloud keeps answering', async () => {
+  const c = await cloud();
+  const ask = (taskId: string) => fetch(`${c.url}/${taskId}`, { headers: { authorization: `Bearer ${TOKEN}` } }).then(async (r) => [r.status, await r.json()]);
+  assert.deepEqual(await ask('%E0%A4%A'), [404, { error: 'no task %E0%A4%A' }]);
+  assert.deepEqual(await ask('task-9'), [404, { error: 'no task task-9' }]);
+  assert.equal(c.requests(), 2);
+});
+
 async function until(check: () => boolean, ms = 3_000): Promise<void> {
   for (const end = Date.now() + ms; !check(); await new Promise((r) => setTimeout(r, 5))) if (Date.now() > end) throw new Error('timed out');
 }

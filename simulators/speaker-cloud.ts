@@ -29,7 +29,7 @@ export interface SpeakerCloudOptions {
   devices?: string[];
   /** How long a task's status stays queued before it is played or failed (default 1000 ms). */
   queuedMs?: number;
-  /** Devices whose tasks end failed ("speaker did not answer"), and are not in played(). */
+  /** Devices whose tasks' status ends failed ("speaker did not answer") after queuedMs, and are not in played(); a broadcast's own answer ignores it (answer 'played' still says played). */
   failing?: string[];
 }
 
@@ -79,6 +79,15 @@ function parseCommand(raw: string): Command | string {
   return { id: c.id, devices: c.devices as string[], text: c.text };
 }
 
+/** A task id from the path; one that is not valid percent-encoding is kept as sent, and so names no task (404). */
+function decodeTaskId(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 interface Task {
   taskId: string;
   devices: string[];
@@ -111,7 +120,7 @@ export async function startSpeakerCloud(opts: SpeakerCloudOptions): Promise<Spea
 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string): void => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const taskId = path.startsWith(`${PATH}/`) ? decodeURIComponent(path.slice(PATH.length + 1)) : undefined;
+    const taskId = path.startsWith(`${PATH}/`) ? decodeTaskId(path.slice(PATH.length + 1)) : undefined;
     if (path !== PATH && taskId === undefined) return reply(res, 404, { error: `no endpoint ${path}` });
     const method = taskId === undefined ? 'POST' : 'GET';
     if (req.method !== method) return reply(res, 405, { error: `use ${method}` }, { allow: method });

@@ -22,7 +22,7 @@ async function request(url: string, init: RequestInit, timeoutMs: number, stop?:
   try {
     const res = await fetch(url, {
       ...init,
-      // A redirected POST may be replayed elsewhere or turned into a GET: report it instead.
+      // A redirected request is reported, not followed.
       redirect: 'manual',
       signal: stop ? AbortSignal.any([timeout, stop]) : timeout,
     });

@@ -20,7 +20,7 @@ export interface SpeakerCommand {
   audio?: SpeakerAudio;
 }
 
-/** A WAV file (PCM) in base64; `durationMs` is one play, read from its header. */
+/** A WAV file in base64; `durationMs` is one play, read from its header. */
 export interface SpeakerAudio {
   format: 'wav';
   encoding: 'base64';

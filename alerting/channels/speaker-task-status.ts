@@ -27,8 +27,8 @@ type Status = { final: true; state: Receipt['state']; detail: string } | { final
 const PARALLEL = 4;
 
 export class TaskStatusPoller {
-  /** Tasks asked after, with when they were first watched and what the last answer was. */
-  private readonly tasks = new Map<string, { since: number; last: string }>();
+  /** Tasks asked after, with when they were first watched. */
+  private readonly tasks = new Map<string, number>();
   private readonly listeners: ((receipt: Receipt) => void | Promise<void>)[] = [];
   private readonly stop = new AbortController();
   private timer?: NodeJS.Timeout;
@@ -43,7 +43,7 @@ export class TaskStatusPoller {
   /** Ask after a task until it is final or given up on; one already watched keeps its start. */
   watch(taskId: string): void {
     if (this.stop.signal.aborted) return;
-    if (!this.tasks.has(taskId)) this.tasks.set(taskId, { since: Date.now(), last: 'not asked yet' });
+    if (!this.tasks.has(taskId)) this.tasks.set(taskId, Date.now());
     this.schedule();
   }
 
@@ -77,14 +77,13 @@ export class TaskStatusPoller {
   }
 
   private async check(taskId: string): Promise<void> {
-    const task = this.tasks.get(taskId);
-    if (!task) return;
+    const since = this.tasks.get(taskId);
+    if (since === undefined) return;
     const url = `${this.opts.statusUrl.replace(/\/+$/, '')}/${encodeURIComponent(taskId)}`;
     const status = readStatus(await getJson(url, this.opts.headers, this.opts.timeoutMs, this.stop.signal));
     if (this.stop.signal.aborted) return;
     if (status.final) return this.settle(taskId, status.state, status.detail);
-    task.last = status.detail;
-    if (Date.now() - task.since >= this.opts.withinMs) await this.settle(taskId, 'failed', `no final status within ${this.opts.withinMs / 1000}s (last: ${task.last})`);
+    if (Date.now() - since >= this.opts.withinMs) await this.settle(taskId, 'failed', `no final status within ${this.opts.withinMs / 1000}s (last: ${status.detail})`);
   }
 
   private async settle(taskId: string, state: Receipt['state'], detail: string): Promise<void> {

@@ -57,10 +57,8 @@ export class Speech {
     }
     this.cache.delete(key); // set again, last: the most recently used
     this.cache.set(key, audio);
-    for (const oldest of this.cache.keys()) {
-      if (this.cache.size <= CACHE_SIZE) break;
-      this.cache.delete(oldest);
-    }
+    // One set puts it at most one over: the least recently used goes.
+    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     return audio;
   }
 
