@@ -14,7 +14,7 @@ const stations = [...loadRegistry('stations/demo-county.yaml').stations.values()
 const at = (s: { lon: number; lat: number }): LonLat => [s.lon, s.lat];
 
 describe('the demo sea', () => {
-  it('puts the Matsu islands, 10–60 km off the coast, in waters the fleet keeps out of', () => {
+  it('puts the Matsu islands 8–65 km off 黄岐, in waters the fleet keeps out of', () => {
     for (const m of MATSU) {
       assert.equal(DEMO_SEA.afloat(m.at), false, m.name);
       assert.ok(kmBetween(m.at, [119.9, 26.32]) > 8 && kmBetween(m.at, [119.9, 26.32]) < 65, `${m.name} off 黄岐`);

@@ -111,7 +111,7 @@ const ISLANDS: readonly (readonly LonLat[])[] = [
   ellipseRing({ centre: [119.678, 26.118], a: 0.9, b: 0.6, turn: 0, vertices: 10 }),
 ];
 
-/** The Matsu islands (马祖列岛), by township: where the demo keeps every zone at least 15 km away from. */
+/** The Matsu islands (马祖列岛), by township: the demo keeps every offshore zone at least 15 km from all of them, and every port 15 km from the four main islands (南竿, 北竿, 东引, 莒光). */
 export const MATSU: readonly { name: string; at: LonLat }[] = [
   { name: '南竿 Nangan', at: [119.93, 26.16] },
   { name: '北竿 Beigan', at: [119.99, 26.23] },

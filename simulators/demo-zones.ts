@@ -4,8 +4,8 @@
 // sea north-east, east and south-east of the Matsu islands and at least 15 km from them. Pure: the
 // seed only shapes the outlines.
 import { DEMO_SEA } from './demo-coast.ts';
-import { KM_PER_DEG_LAT, kmPerDegLon, type LonLat } from './lonlat.ts';
-import { ellipseRing, type Ellipse } from './rings.ts';
+import { kmPerDegLon, type LonLat } from './lonlat.ts';
+import { ellipseRing, round5, type Ellipse } from './rings.ts';
 import { createRng, deriveSeed, type Rng } from './rng.ts';
 
 /** Every port and vessel of the demo is in Lianjiang County (GB/T 2260). */
@@ -105,10 +105,11 @@ function portRing(rng: Rng, shore: LonLat): LonLat[] {
   const turn = 40 * (rng.next() - 0.5);
   const shape = rng.next();
   const [toLon, toLat] = DEMO_SEA.seaward(shore, 3);
-  const [east, north] = [(toLon - shore[0]) * kmPerDegLon(shore[1]), (toLat - shore[1]) * KM_PER_DEG_LAT];
+  // Degrees a kilometre out towards open water.
+  const [dLon, dLat] = [(toLon - shore[0]) / 3, (toLat - shore[1]) / 3];
   for (;;) {
     for (let km = 0; km <= 3; km += 0.05) {
-      const centre: LonLat = [shore[0] + (east / 3) * km / kmPerDegLon(shore[1]), shore[1] + (north / 3) * km / KM_PER_DEG_LAT];
+      const centre: LonLat = [shore[0] + dLon * km, shore[1] + dLat * km];
       const ring = blob({ centre, a, b, turn, vertices }, shape, 0.12);
       if (fits(ring)) return ring;
     }
@@ -118,7 +119,7 @@ function portRing(rng: Rng, shore: LonLat): LonLat[] {
 
 /** The lane as one ring: up its east side, down its west side. */
 function laneRing(): LonLat[] {
-  const side = (km: number): LonLat[] => LANE.map(([lon, lat]): LonLat => [Math.round((lon + km / kmPerDegLon(lat)) * 1e5) / 1e5, lat]);
+  const side = (km: number): LonLat[] => LANE.map(([lon, lat]): LonLat => [round5(lon + km / kmPerDegLon(lat)), lat]);
   const east = side(LANE_HALF_KM);
   return [...east, ...side(-LANE_HALF_KM).reverse(), east[0]!];
 }

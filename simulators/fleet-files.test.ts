@@ -5,6 +5,7 @@ import { parseFleet, type PortPlace } from '../stations/vessels.ts';
 import { ZoneIndex } from '../stations/zone-index.ts';
 import { parseZones, type Zone } from '../stations/zones.ts';
 import { DEMO_SEA, MATSU } from './demo-coast.ts';
+import { DEMO_REGION } from './demo-zones.ts';
 import { CLASS_A_MIN_LENGTH, DEMO_FLEET_URL, DEMO_ZONES_URL, demoFleetFiles } from './fleet-files.ts';
 import type { LonLat } from './lonlat.ts';
 
@@ -49,7 +50,7 @@ describe('demo fleet files', () => {
       ofKind('port').map((z) => z.id),
       Array.from({ length: 17 }, (_, i) => `P${String(i + 1).padStart(2, '0')}`),
     );
-    assert.ok(ofKind('port').every((z) => z.region === '350122' && /[港锚]/.test(z.name)));
+    assert.ok(ofKind('port').every((z) => z.region === DEMO_REGION && /[港锚]/.test(z.name)));
     assert.ok(ofKind('fishing-ground').length >= 6 && ofKind('fishing-ground').length <= 8);
     assert.equal(ofKind('no-fishing').length, 2);
     assert.equal(ofKind('no-fishing').filter((z) => ringsOf(z).length === 2).length, 1);
@@ -119,7 +120,7 @@ describe('demo fleet files', () => {
     assert.ok(vessels.every((v) => v.homePort && ports.has(v.homePort)));
     assert.equal(new Set(vessels.map((v) => v.homePort)).size, 17);
     assert.ok(vessels.every((v) => /^ZY\d{5}$/.test(v.id) && v.name === `闽连渔${v.id.slice(2)}` && v.owner?.name && /^1\d{10}$/.test(v.owner.phone ?? '')));
-    assert.ok([...fleet.stations.values()].every((s) => s.region === '350122'), 'every vessel is of Lianjiang County');
+    assert.ok([...fleet.stations.values()].every((s) => s.region === DEMO_REGION), 'every vessel is of Lianjiang County');
     assert.ok(vessels.every((v) => v.terminals.some((t) => t.kind === 'beidou' && /^BD\d{7}$/.test(t.id))));
     const ais = vessels.flatMap((v) => v.terminals.filter((t) => t.kind !== 'beidou').map((t) => ({ v, t })));
     assert.ok(ais.length > 0.25 * vessels.length && ais.length < 0.35 * vessels.length, `${ais.length} AIS`);

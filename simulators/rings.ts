@@ -2,7 +2,8 @@
 // small islands are all wobbly ellipses.
 import { KM_PER_DEG_LAT, kmPerDegLon, type LonLat } from './lonlat.ts';
 
-const round5 = (x: number): number => Math.round(x * 1e5) / 1e5;
+/** Rounded to 5 decimal places: about a metre in degrees. */
+export const round5 = (x: number): number => Math.round(x * 1e5) / 1e5;
 
 export interface Ellipse {
   centre: LonLat;

@@ -11,9 +11,10 @@ import type { Observation } from '../engine/observation.ts';
 import type { Station } from '../engine/station.ts';
 import type { Vessel } from '../stations/vessels.ts';
 import type { Zone } from '../stations/zones.ts';
+import { DEMO_REGION } from './demo-zones.ts';
 import { simulateDrySeason } from './fire-weather.ts';
 import { fixObservation } from './fleet-observations.ts';
-import { DEFAULT_FAULTS, simulateStorm, type Fault } from './hydrology.ts';
+import { DEFAULT_FAULTS, DEFAULT_STEP_MINUTES, simulateStorm, type Fault } from './hydrology.ts';
 import { kmBetween } from './vessel-geometry.ts';
 import { simulateTide } from './tide.ts';
 import { LANDFALL_HOUR, typhoonTrack } from './typhoon-track.ts';
@@ -24,7 +25,7 @@ const HOUR = 3_600_000;
 export const TYPHOON_START = Date.parse('2026-07-27T20:00:00+08:00');
 export const TYPHOON_HOURS = 60;
 /** The county the typhoon signal is issued for: Lianjiang, the demo fleet's home. */
-export const SIGNAL_COUNTY = '350122';
+export const SIGNAL_COUNTY = DEMO_REGION;
 /** How far from the centre the typhoon's rain bands reach: the rain starts when the county is this close. */
 const RAIN_REACH_KM = 500;
 /** Hours after the start that the rain band would reach the county on its own (hydrology-rain.ts: 1–2 h). */
@@ -86,10 +87,11 @@ export function typhoonScenario(o: TyphoonScenarioOptions): TyphoonScenario {
   const hours = o.hours ?? TYPHOON_HOURS;
   const end = start + hours * HOUR;
   const track = typhoonTrack({ id: 'TY2608', start, hours });
-  // The rain band comes when the typhoon is near enough; the faults come with it. A whole number of minutes, so spikes fall on report times.
+  // The rain band comes when the typhoon is near enough; the faults come with it. A whole number of the storm's steps (5 minutes), so spikes fall on report times.
   const gauges = o.stations.filter((s) => s.tags.includes('rain'));
   const county = { lon: gauges.reduce((s, g) => s + g.lon, 0) / gauges.length, lat: gauges.reduce((s, g) => s + g.lat, 0) / gauges.length };
-  const delay = Math.max(0, Math.round((hoursUntilWithin(track, county, RAIN_REACH_KM, start) - BAND_OWN_ONSET_HOURS) * 12) / 12);
+  const stepsPerHour = 60 / DEFAULT_STEP_MINUTES;
+  const delay = Math.max(0, Math.round((hoursUntilWithin(track, county, RAIN_REACH_KM, start) - BAND_OWN_ONSET_HOURS) * stepsPerHour) / stepsPerHour);
   const hydrology = simulateStorm({ seed: o.seed, start, hours, stations: o.stations, faults: repairedFaults(delay), delayHours: delay });
   const tides = simulateTide({ seed: o.seed, start, hours, stations: o.stations, typhoon: { peakAt: start + SURGE_PEAK_HOUR * HOUR, height: 1.0 } });
   // Summer typhoon weather at the fire stations: the fire simulator's days start at local midnight.

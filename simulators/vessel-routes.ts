@@ -4,7 +4,7 @@ import type { Zone } from '../stations/zones.ts';
 import { DEMO_SEA } from './demo-coast.ts';
 import type { LonLat } from './lonlat.ts';
 import type { Rng } from './rng.ts';
-import type { Sea } from './sea.ts';
+import { CLEAR_KM, type Sea } from './sea.ts';
 import { centroid, cornersOf, edgeKm, inside, kmBetween, moved } from './vessel-geometry.ts';
 import type { FleetScenario } from './vessel-scenario.ts';
 
@@ -99,7 +99,7 @@ export const harbourAt = (w: World, p: LonLat): Harbour | undefined => w.harbour
 export function inshoreOf(w: World, h: Harbour): Ground {
   let g = w.inshore.get(h.zone.id);
   if (!g) {
-    const ok = (p: LonLat): boolean => w.sea.clearanceKm(p, 0.8) >= 0.8 && w.sea.legClearanceKm(h.mouth, p, 0.3) >= 0.3 && !w.keepOut.some((z) => inside(z, p));
+    const ok = (p: LonLat): boolean => w.sea.clearanceKm(p, 0.8) >= 0.8 && w.sea.legClearanceKm(h.mouth, p, CLEAR_KM) >= CLEAR_KM && !w.keepOut.some((z) => inside(z, p));
     g = discGround(`inshore-${h.zone.id}`, h.mouth, 12, ok);
     w.inshore.set(h.zone.id, g);
   }

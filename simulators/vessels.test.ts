@@ -7,7 +7,7 @@ import { ZoneIndex } from '../stations/zone-index.ts';
 import { parseZones } from '../stations/zones.ts';
 import { DEMO_SEA } from './demo-coast.ts';
 import { DEMO_ZONES_URL, demoFleetSample } from './fleet-files.ts';
-import { RETURN_DEADLINE_HOURS, simulateFleet, type Fix, type FleetRun, type FleetScenario } from './vessels.ts';
+import { REPORT_SECONDS, RETURN_DEADLINE_HOURS, simulateFleet, type Fix, type FleetRun, type FleetScenario } from './vessels.ts';
 
 const HOUR = 3_600_000;
 const { zones } = parseZones('demo-zones', readFileSync(DEMO_ZONES_URL, 'utf8'));
@@ -172,7 +172,7 @@ describe('simulateFleet', () => {
       assert.equal(out.length, 0, `${id} outside port after the deadline: ${JSON.stringify(out[0])}`);
     }
     // Stragglers are still out at the deadline (seen out within a Beidou interval of it, or later); those that never return are out at the end.
-    for (const id of stragglers) assert.ok(stormTracks.get(id)!.some((f) => f.ts >= deadline - 10 * 60_000 && !inPort(f)), `${id} was in`);
+    for (const id of stragglers) assert.ok(stormTracks.get(id)!.some((f) => f.ts >= deadline - REPORT_SECONDS.beidou.underWay * 1000 && !inPort(f)), `${id} was in`);
     assert.equal(storm.truth.neverReturn.length, 4);
     for (const id of storm.truth.neverReturn) {
       assert.ok(stragglers.has(id));

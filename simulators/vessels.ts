@@ -16,8 +16,8 @@ import { berthIn, nextMorning, PROFILES, uniform, type Voyage } from './vessel-v
 export { REPORT_SECONDS } from './vessel-reports.ts';
 export { DEFAULT_MISBEHAVIOUR, RETURN_DEADLINE_HOURS, type Fix, type FleetRun, type FleetScenario, type Misbehaviour } from './vessel-scenario.ts';
 
-const PRELUDE_HOURS = 72;
-const LOITER_HOURS = 4; // planned before the start, so some vessels are out on a trip when it begins
+const PRELUDE_HOURS = 72; // planned before the start, so some vessels are out on a trip when it begins
+const LOITER_HOURS = 4;
 
 export function simulateFleet(s: FleetScenario): FleetRun {
   const w = worldOf(s);

@@ -1,7 +1,7 @@
 // The shipped vessel pack over a simulated day and a half of a fifth of the demo fleet (408
-// vessels): the typhoon port-return order warns exactly the vessels that are not in port by the
-// deadline, and the scripted misbehaviours (gone dark, fishing in a closed area, loitering) are
-// each caught while they happen.
+// vessels): the typhoon port-return order warns every vessel not in port by the deadline and none
+// last heard from in port, and the scripted misbehaviours (gone dark, fishing in a closed area,
+// loitering) are each caught while they happen.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -9,6 +9,7 @@ import type { Observation } from '../../../engine/observation.ts';
 import { parseFleet } from '../../../stations/vessels.ts';
 import { parseZones, portPlaces } from '../../../stations/zones.ts';
 import { fixObservation } from '../../../simulators/fleet-observations.ts';
+import { DEMO_REGION } from '../../../simulators/demo-zones.ts';
 import { DEMO_ZONES_URL, demoFleetSample } from '../../../simulators/fleet-files.ts';
 import { RETURN_DEADLINE_HOURS, simulateFleet } from '../../../simulators/vessels.ts';
 import { loadRules } from '../../loader.ts';
@@ -22,12 +23,12 @@ const start = Date.parse('2026-07-27T08:00:00+08:00');
 const orderAt = start + 14 * HOUR;
 const deadline = orderAt + RETURN_DEADLINE_HOURS * HOUR;
 const run = simulateFleet({ seed: 11, start, hours: 30, zones, vessels: [...fleet.vessels.values()], minIntervalSeconds: 180, returnOrderAt: orderAt });
-const signal: Observation = { domain: 'typhoon', station: '350122', metric: 'signal', ts: orderAt, value: 3, quality: 'reliable' };
+const signal: Observation = { domain: 'typhoon', station: DEMO_REGION, metric: 'signal', ts: orderAt, value: 3, quality: 'reliable' };
 const obs = [...run.fixes.map(fixObservation), signal].sort((a, b) => a.ts - b.ts);
 const result = runPack(loadRules('rules/packs/vessels'), fleet.stations, obs, { zones });
 const issued = (rule: string) => result.events.filter((e) => e.rule.id === rule && e.kind === 'issued');
 
-test('port return: from the Orange signal, exactly the vessels not in port at the deadline are warned, at the deadline', () => {
+test('port return: from the Orange signal, every vessel not in port at the deadline is warned at the deadline, and none last heard from in port', () => {
   const warned = issued('typhoon-port-return');
   // Every straggler; and of those in by the deadline, only some last heard from just outside a port (within the rule's 300 m, they count as in).
   const entities = new Set(warned.map((e) => e.entity));
@@ -52,8 +53,9 @@ test('vessels gone dark, fishing in a closed area and loitering are each caught 
   // And no other vessel is warned by these rules.
   const only = (rule: string, spans: { vessel: string }[]) => assert.deepEqual([...new Set(issued(rule).map((e) => e.entity))].sort(), [...new Set(spans.map((x) => x.vessel))].sort(), rule);
   only('dark-vessel', run.truth.dark);
-  // A vessel that went dark while drifting and is heard drifting again hours later looks loitering too: nothing says it was not.
-  const darkWhileSlow = issued('loitering').filter((e) => run.truth.dark.some((d) => d.vessel === e.entity && e.at >= d.until));
+  // A vessel that went dark while drifting and is heard drifting again looks loitering too: nothing says it was not. Only
+  // a warning within the hour after it is heard again counts so.
+  const darkWhileSlow = issued('loitering').filter((e) => run.truth.dark.some((d) => d.vessel === e.entity && e.at >= d.until && e.at <= d.until + HOUR));
   only('loitering', [...run.truth.loiterers, ...darkWhileSlow.map((e) => ({ vessel: e.entity }))]);
 });
 
