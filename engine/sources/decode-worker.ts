@@ -1,8 +1,8 @@
 // The worker side of worker-source.ts: its own connection and durable consumer, every message
 // decoded here and passed to the engine in chunks; the engine's acks come back by seq.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Inbound } from '../bus.ts';
 import { decodeObservation } from '../codec.ts';
+import { HeldAcks } from './held-acks.ts';
 import { openJetStream } from './jetstream-source.ts';
 import { ChunkWriter } from './decoded-chunk.ts';
 import type { FromWorker, ToWorker, WorkerSourceData } from './worker-source.ts';
@@ -15,8 +15,8 @@ const { url, connection, durable, options, afterSeq } = workerData as WorkerSour
 const post = (msg: FromWorker): void => port.postMessage(msg);
 
 const bus = await openJetStream(url, connection);
-/** Passed on, not yet acked, in seq order: an ack of one acks all before it (ack policy all). */
-let unacked: Inbound[] = [];
+/** Acks of the messages passed on, until the engine has committed them. */
+const held = new HeldAcks(bus.nc);
 const chunk = new ChunkWriter(CHUNK);
 let scheduled = false;
 
@@ -32,7 +32,7 @@ const subscription = bus
   .messages(afterSeq)
   .subscribe({
     next: (m) => {
-      unacked.push(m);
+      held.hold(m);
       chunk.add(m.seq!, m.subject, m.data, decodeObservation(m.subject, m.data));
       if (chunk.full) flush();
       else if (!scheduled) {
@@ -47,16 +47,8 @@ const subscription = bus
     },
   });
 
-function ack(seq: number): void {
-  let i = 0;
-  while (i < unacked.length && unacked[i]!.seq! <= seq) i++;
-  if (i === 0) return;
-  unacked[i - 1]!.ack();
-  unacked = unacked.slice(i);
-}
-
 port.on('message', (msg: ToWorker) => {
-  if (msg.type === 'ack') ack(msg.seq);
+  if (msg.type === 'ack') held.ack(msg.seq);
   else subscription.unsubscribe();
   // Draining sends the acks already taken; then nothing keeps the worker alive and it exits.
   if (msg.type === 'close') void bus.close().finally(() => port.close());

@@ -109,7 +109,7 @@ export async function openJetStream(url: string, options: Omit<NodeConnectionOpt
 }
 
 /** A message as the engine sees it; a class, so no closure is made per message. */
-class JetStreamInbound implements Inbound {
+export class JetStreamInbound implements Inbound {
   readonly subject: string;
   readonly data: Uint8Array;
   constructor(
@@ -120,15 +120,26 @@ class JetStreamInbound implements Inbound {
     this.data = m.data;
   }
 
+  /** The subject an ack of this message goes to (what held-acks.ts keeps), if the client shows it. */
+  get reply(): string | undefined {
+    return replyOf(this.m);
+  }
+
   ack(): void {
-    ackQuietly(this.m);
+    ackQuietly(() => this.m.ack());
   }
 }
 
+// The reply subject is kept by the client's message but not in its type.
+const replyOf = (m: JsMsg): string | undefined => {
+  const reply = (m as { reply?: unknown }).reply;
+  return typeof reply === 'string' && reply !== '' ? reply : undefined;
+};
+
 /** An ack that cannot be sent because the connection is closing is only a later redelivery, which afterSeq skips. */
-function ackQuietly(m: { ack(): void }): void {
+export function ackQuietly(ack: () => void): void {
   try {
-    m.ack();
+    ack();
   } catch (err) {
     if (!(err instanceof ClosedConnectionError || err instanceof DrainingConnectionError)) throw err;
   }
@@ -194,9 +205,9 @@ function consumeDurable(conn: Connection, durable: string, opts: SourceOptions, 
       // A callback, not an async iterator: one call per message instead of a promise per message.
       const deliver = (m: JsMsg): void => {
         if (sub.closed) return; // messages buffered before the unsubscribe
-        // The reply subject is kept by the client's message but not in its type. Should a version drop
-        // it, or send a subject ours cannot read, the client's own parser decides (and says what is wrong).
-        const seq = streamSequence((m as { reply?: unknown }).reply) ?? m.info.streamSequence;
+        // Should a client version drop the reply subject, or the server send one ours cannot read, the
+        // client's own parser decides (and says what is wrong).
+        const seq = streamSequence(replyOf(m)) ?? m.info.streamSequence;
         if (afterSeq !== undefined && seq <= afterSeq) {
           m.ack(); // already committed by the engine: move the ack floor past it
           return;
