@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeObservation, encodeObservation, type Decoded } from '../codec.ts';
 import { observationSubject, type Observation } from '../observation.ts';
-import { ChunkReader, ChunkWriter, type Chunk, type DecodedItem } from './decoded-chunk.ts';
+import { ChunkReader, ChunkWriter, type Chunk, type DecodedItem, type ReadChunk } from './decoded-chunk.ts';
 
 const T0 = Date.UTC(2026, 6, 1);
 const obs = (station: string, i: number, extra: Partial<Observation> = {}): Observation => ({ domain: 'hydro', station, metric: 'stage', ts: T0 + i * 60_000, value: i / 4, quality: 'reliable', ...extra });
@@ -17,6 +17,9 @@ function send(writer: ChunkWriter, messages: { subject: string; data: Uint8Array
   const { chunk, transfer } = writer.take();
   return { chunk: structuredClone(chunk, { transfer }), sent };
 }
+
+/** Every message of a chunk read, in order. */
+const items = (read: ReadChunk): DecodedItem[] => Array.from({ length: read.count }, (_, i) => read.item(i));
 
 const message = (o: Observation): { subject: string; data: Uint8Array } => ({ subject: observationSubject(o), data: encodeObservation(o) });
 
@@ -35,18 +38,17 @@ test('readings cross as columns and come back as decoded, with every optional fi
   // Three series numbered (S1 in m, S2, S1 in m from telemetry); the fix and the failure as objects.
   assert.deepEqual(chunk.names.map((n) => [n.station, n.unit, n.source]), [['S1', 'm', undefined], ['S2', undefined, undefined], ['S1', 'm', 'telemetry']]);
   assert.deepEqual(chunk.others.map((o) => o.seq), [12, 14]);
-  const got: { item: DecodedItem; index: number; bytes: string }[] = [];
-  reader.read(chunk, (item, index) => got.push({ item, index, bytes: new TextDecoder().decode(chunk.bytes.subarray(chunk.offsets[index], chunk.offsets[index + 1])) }));
-  assert.deepEqual(got.map((g) => g.item), sent);
-  assert.deepEqual(got.map((g) => g.index), [0, 1, 2, 3, 4, 5]);
-  assert.deepEqual(got.map((g) => g.bytes), first.map((m) => new TextDecoder().decode(m.data)));
+  const read = reader.read(chunk);
+  assert.deepEqual(items(read), sent);
+  assert.deepEqual(Array.from({ length: read.count }, (_, i) => read.seq(i)), [10, 11, 12, 13, 14, 15]);
+  assert.deepEqual(Array.from({ length: read.count }, (_, i) => new TextDecoder().decode(read.bytes(i))), first.map((m) => new TextDecoder().decode(m.data)));
+  // Read in any order and more than once, a message is the same; the fix and the failure are found by index.
+  assert.deepEqual([4, 3, 2, 4].map((i) => read.item(i)), [sent[4], sent[3], sent[2], sent[4]]);
   // A later chunk sends only the series that are new, and the numbers of the others stand.
   const later = [obs('S2', 6), obs('S4', 7), obs('S1', 8, { unit: 'm' })].map(message);
   const next = send(writer, later, 16);
   assert.deepEqual(next.chunk.names.map((n) => n.station), ['S4']);
-  const again: DecodedItem[] = [];
-  reader.read(next.chunk, (item) => again.push(item));
-  assert.deepEqual(again, next.sent);
+  assert.deepEqual(items(reader.read(next.chunk)), next.sent);
 });
 
 test('past its size the series table numbers nothing more, and readings of other series travel as objects', () => {
@@ -55,9 +57,7 @@ test('past its size the series table numbers nothing more, and readings of other
   const { chunk, sent } = send(writer, [obs('S1', 1), obs('S2', 2), obs('S1', 3)].map(message), 1);
   assert.equal(chunk.names.length, 1);
   assert.deepEqual(chunk.others.map((o) => o.seq), [2]);
-  const got: DecodedItem[] = [];
-  reader.read(chunk, (item) => got.push(item));
-  assert.deepEqual(got, sent);
+  assert.deepEqual(items(reader.read(chunk)), sent);
 });
 
 test('a subject with a different source on every message stops being numbered after a few', () => {
@@ -65,9 +65,7 @@ test('a subject with a different source on every message stops being numbered af
   const { chunk, sent } = send(writer, Array.from({ length: 12 }, (_, i) => message(obs('S1', i, { source: `feed-${i}` }))), 1);
   assert.equal(chunk.names.length, 8);
   assert.deepEqual(chunk.others.map((o) => o.seq), [9, 10, 11, 12]);
-  const got: DecodedItem[] = [];
-  new ChunkReader().read(chunk, (item) => got.push(item));
-  assert.deepEqual(got, sent);
+  assert.deepEqual(items(new ChunkReader().read(chunk)), sent);
 });
 
 test('a writer is full at its capacity and empty again once taken', () => {

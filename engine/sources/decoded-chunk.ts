@@ -150,23 +150,57 @@ export class ChunkWriter {
 export class ChunkReader {
   private readonly table: SeriesNames[] = [];
 
-  /** Calls `each` for every message of the chunk, in order. */
-  read(chunk: Chunk, each: (item: DecodedItem, index: number) => void): void {
+  /** Takes in a chunk's new series; its messages are then read one by one, when wanted. */
+  read(chunk: Chunk): ReadChunk {
     this.table.push(...chunk.names);
-    let other = 0;
-    for (let i = 0; i < chunk.count; i++) {
-      const s = chunk.series[i]!;
-      if (s === OTHER) {
-        each(chunk.others[other++]!, i);
-        continue;
-      }
-      const n = this.table[s]!;
-      // Built in the order decodeObservation builds it, so every reading has one shape.
-      const obs: Observation = { domain: n.domain, station: n.station, metric: n.metric, ts: chunk.ts[i]!, quality: QUALITIES[chunk.quality[i]!]! };
-      obs.value = chunk.value[i]!;
-      if (n.unit !== undefined) obs.unit = n.unit;
-      if (n.source !== undefined) obs.source = n.source;
-      each({ seq: chunk.seq[i]!, decoded: { ok: true, obs } }, i);
-    }
+    return new ReadChunk(chunk, this.table);
+  }
+}
+
+/**
+ * A chunk taken in. A message is decoded only when asked for: built on arrival, a message's objects
+ * lived through the wait for its batch's turn, long enough to be promoted by the collector and to
+ * need a full collection again, which cost the engine's thread more than building them did.
+ */
+export class ReadChunk {
+  /** For each message travelling as an object, its index in `others` (-1 for the rest). */
+  private readonly other: Int32Array | undefined;
+
+  constructor(
+    readonly chunk: Chunk,
+    /** The reader's table: only appended to, so the indices of this chunk stand. */
+    private readonly table: readonly SeriesNames[],
+  ) {
+    if (chunk.others.length === 0) return;
+    this.other = new Int32Array(chunk.count).fill(-1);
+    for (let i = 0, k = 0; i < chunk.count; i++) if (chunk.series[i] === OTHER) this.other[i] = k++;
+  }
+
+  get count(): number {
+    return this.chunk.count;
+  }
+
+  seq(i: number): number {
+    return this.chunk.seq[i]!;
+  }
+
+  /** Message `i` as the worker decoded it. */
+  item(i: number): DecodedItem {
+    const { chunk } = this;
+    const s = chunk.series[i]!;
+    if (s === OTHER) return chunk.others[this.other![i]!]!;
+    const n = this.table[s]!;
+    // Built in the order decodeObservation builds it, so every reading has one shape.
+    const obs: Observation = { domain: n.domain, station: n.station, metric: n.metric, ts: chunk.ts[i]!, quality: QUALITIES[chunk.quality[i]!]! };
+    obs.value = chunk.value[i]!;
+    if (n.unit !== undefined) obs.unit = n.unit;
+    if (n.source !== undefined) obs.source = n.source;
+    return { seq: chunk.seq[i]!, decoded: { ok: true, obs } };
+  }
+
+  /** The bytes of message `i` as received; a view. */
+  bytes(i: number): Uint8Array {
+    const { bytes, offsets } = this.chunk;
+    return bytes.subarray(offsets[i], offsets[i + 1]);
   }
 }

@@ -6,7 +6,7 @@ import { Observable } from 'rxjs';
 import type { Inbound } from '../bus.ts';
 import type { Decoded } from '../codec.ts';
 import { observationSubject } from '../observation.ts';
-import { ChunkReader, type Chunk, type DecodedItem } from './decoded-chunk.ts';
+import { ChunkReader, type Chunk, type ReadChunk } from './decoded-chunk.ts';
 import type { SourceOptions } from './jetstream-source.ts';
 
 /** What the worker is started with. Connection options must be plain data (no functions). */
@@ -24,35 +24,34 @@ export type FromWorker = { type: 'messages'; chunk: Chunk } | { type: 'error'; m
 /** `stop`: stop consuming, but keep the connection for the acks of commits still under way; `close`: drain it and exit. */
 export type ToWorker = { type: 'ack'; seq: number } | { type: 'stop' } | { type: 'close' };
 
+/** A message of a chunk; it holds only where it is, and is decoded when the engine asks. */
 class WorkerInbound implements Inbound {
   constructor(
-    private readonly item: DecodedItem,
-    private readonly chunk: Chunk,
+    private readonly chunk: ReadChunk,
     private readonly index: number,
     private readonly worker: Worker,
   ) {}
 
   get seq(): number {
-    return this.item.seq;
+    return this.chunk.seq(this.index);
   }
 
   get decoded(): Decoded {
-    return this.item.decoded;
+    return this.chunk.item(this.index).decoded;
   }
 
   get subject(): string {
-    const { item } = this;
+    const item = this.chunk.item(this.index);
     return item.subject ?? (item.decoded.ok ? observationSubject(item.decoded.obs) : '');
   }
 
   /** The bytes as received (a dead letter's payload); a view, made only when asked for. */
   get data(): Uint8Array {
-    const { bytes, offsets } = this.chunk;
-    return bytes.subarray(offsets[this.index], offsets[this.index + 1]);
+    return this.chunk.bytes(this.index);
   }
 
   ack(): void {
-    this.worker.postMessage({ type: 'ack', seq: this.item.seq } satisfies ToWorker);
+    this.worker.postMessage({ type: 'ack', seq: this.seq } satisfies ToWorker);
   }
 }
 
@@ -79,7 +78,10 @@ export function workerMessages(
     let stopping = false;
     const reader = new ChunkReader();
     worker.on('message', (msg: FromWorker) => {
-      if (msg.type === 'messages') reader.read(msg.chunk, (item, i) => sub.next(new WorkerInbound(item, msg.chunk, i, worker)));
+      if (msg.type === 'messages') {
+        const chunk = reader.read(msg.chunk);
+        for (let i = 0; i < chunk.count; i++) sub.next(new WorkerInbound(chunk, i, worker));
+      }
       else if (msg.type === 'error') sub.error(new Error(msg.message));
       else sub.complete();
     });
