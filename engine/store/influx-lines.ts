@@ -1,5 +1,6 @@
-// What Seed writes to InfluxDB, as line protocol (built with the client library's Point, which does
-// the escaping). The layout, chosen so Grafana queries read plainly:
+// What Seed writes to InfluxDB, as line protocol: the frequent lines (readings, warnings, states)
+// written here exactly as the client library's Point writes them; the rest by Point itself. The
+// layout, chosen so Grafana queries read plainly:
 //
 //   observation,domain=hydrology,station=H01,metric=stage[,source=ais] value=4.2,quality="reliable",unit="m"[,lon=,lat=,speed=,course=] <event time>
 //   warning,domain=,rule=,entity=,kind=issued[,tier=orange] id="",summary="",issued_at=<ms>,event="<JSON>" <event time>
@@ -59,6 +60,12 @@ class Escaped {
 }
 const tags = new Escaped(escape.tag);
 const quoted = new Escaped(escape.quoted);
+/**
+ * A string field as the client's escape.quoted writes it (`"` and `\` escaped), in one regular
+ * expression: the client's loops over each character, which for a warning's or a state's JSON, long
+ * and full of quotes, cost ~35 µs a line.
+ */
+const quotedText = (s: string): string => `"${s.replace(/["\\]/g, '\\$&')}"`;
 /** A tag as Point writes it: left out when empty. */
 const tag = (name: string, value: string | undefined): string => (value ? `,${name}=${tags.of(value)}` : '');
 
@@ -88,11 +95,11 @@ function pointLine(o: Observation): string {
   return line(p.timestamp(String(nanos(o.ts))));
 }
 
+/** A warning's line, as Point would write it (tags and fields in name order). */
 function warningLine(e: WarningEvent, stamps: Stamps): string {
-  const p = new Point('warning').tag('domain', e.domain).tag('rule', e.rule.id).tag('entity', e.entity).tag('kind', e.kind);
-  if (e.tier) p.tag('tier', e.tier);
-  p.stringField('id', e.id).stringField('summary', e.summary).floatField('issued_at', e.issuedAt).stringField('event', JSON.stringify(e));
-  return line(p.timestamp(stamps.next(e.at)));
+  if (!Number.isFinite(e.issuedAt)) throw new Error(`invalid float value for field 'issued_at': ${e.issuedAt}`);
+  const tagged = `warning${tag('domain', e.domain)}${tag('entity', e.entity)}${tag('kind', e.kind)}${tag('rule', e.rule.id)}${tag('tier', e.tier ?? undefined)}`;
+  return `${tagged} event=${quotedText(JSON.stringify(e))},id=${quotedText(e.id)},issued_at=${String(e.issuedAt)},summary=${quotedText(e.summary)} ${stamps.next(e.at)}`;
 }
 
 const deadLetterLine = (d: DeadLetter, stamps: Stamps): string =>
@@ -109,11 +116,9 @@ function deliveryLine(d: Delivery, stamps: Stamps): string {
   return line(p.timestamp(stamps.next(at)));
 }
 
-const stateLine = (measurement: string, keyTag: string, key: string, fields: Record<string, string>): string => {
-  const p = new Point(measurement).tag(keyTag, key);
-  for (const [name, value] of Object.entries(fields)) p.stringField(name, value);
-  return line(p.timestamp('0'));
-};
+/** A keyed state's line at time 0, as Point would write it; `fields` are given in name order. */
+const stateLine = (measurement: string, keyTag: string, key: string, fields: readonly [string, string][]): string =>
+  `${measurement}${tag(keyTag, key)} ${fields.map(([name, value]) => `${name}=${quotedText(value)}`).join(',')} 0`;
 
 /** Lines for the data (readings, dead letters) and the records (state, warnings, deliveries, audit) policies or buckets; all serialised before anything is sent. */
 export interface Lines {
@@ -131,7 +136,7 @@ export function commitLines(batch: CommitBatch, stamps: Stamps): Lines {
   const { checkpoint } = batch;
   if (checkpoint) {
     // Within one write the last line of a point wins, as the last state of a key must.
-    for (const s of checkpoint.states) state.push(stateLine('rule_state', 'key', s.key, { rule_hash: s.ruleHash, state: json(s.state) }));
+    for (const s of checkpoint.states) state.push(stateLine('rule_state', 'key', s.key, [['rule_hash', s.ruleHash], ['state', json(s.state)]]));
     state.push(line(new Point('checkpoint').tag('consumer', checkpoint.consumer).floatField('seq', checkpoint.seq).timestamp('0')));
   }
   return { data, state };
@@ -140,6 +145,6 @@ export function commitLines(batch: CommitBatch, stamps: Stamps): Lines {
 export function alertingLines(batch: AlertingBatch, stamps: Stamps): Lines {
   const state = batch.deliveries.map((d) => deliveryLine(d, stamps));
   for (const a of batch.audit ?? []) state.push(auditLine(a, stamps));
-  for (const e of batch.episodes ?? []) state.push(stateLine('episode', 'key', e.key, { state: json(e.state) }));
+  for (const e of batch.episodes ?? []) state.push(stateLine('episode', 'key', e.key, [['state', json(e.state)]]));
   return { data: [], state };
 }
