@@ -1,5 +1,6 @@
 // The JetStream source decoding in a worker thread, against a real nats-server: what it passes on,
-// where it resumes, what an ack covers, and that a worker that cannot start errors the stream.
+// where it resumes, what an ack covers (and the acks it holds by reply subject), and that a worker
+// that cannot start errors the stream.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -8,6 +9,7 @@ import type { Inbound } from '../bus.ts';
 import { encodeObservation } from '../codec.ts';
 import type { Observation } from '../observation.ts';
 import { startNatsServer, type NatsServer } from '../servers/nats-server.ts';
+import { HeldAcks } from './held-acks.ts';
 import { openJetStream, type JetStreamBus } from './jetstream-source.ts';
 import { workerMessages } from './worker-source.ts';
 
@@ -75,6 +77,29 @@ describe('JetStream source decoding in a worker thread', () => {
     // With a checkpoint at 1,200 it starts after it, whatever the server still holds unacked.
     const resumed = await firstValueFrom(bus.source('w-acks', { worker: true }).messages(1_200).pipe(take(3), toArray()));
     assert.deepEqual(resumed.map((m) => m.seq), [1_201, 1_202, 1_203]);
+  });
+
+  it('an ack held by reply subject covers the newest held message at or before its seq, never one after', async () => {
+    const jsm = await jetstreamManager(bus.nc);
+    /** The server applies acks asynchronously: wait until the floor has moved past `from`. */
+    const moved = async (from: number): Promise<number> => {
+      for (let tries = 0; tries < 100; tries++) {
+        const floor = (await jsm.consumers.info('OBS', 'held')).ack_floor.stream_seq;
+        if (floor !== from) return floor;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return from;
+    };
+    const got = await firstValueFrom(bus.source('held').messages().pipe(take(6), toArray()));
+    const held = new HeldAcks(bus.nc);
+    // Seqs 1, 2, 4, 6 held: an ack of 5 falls between two of them.
+    for (const m of got.filter((m) => m.seq !== 3 && m.seq !== 5)) held.hold(m);
+    held.ack(5);
+    assert.equal(await moved(0), 4);
+    held.ack(6);
+    assert.equal(await moved(4), 6);
+    // Only a JetStream message has a reply subject to ack by.
+    assert.throws(() => held.hold({ subject: 'obs.a.b.c', data: new Uint8Array(), seq: 7, ack: () => undefined }), /only a JetStream message/);
   });
 
   it('a worker that cannot connect errors the stream with why', async () => {
