@@ -81,8 +81,7 @@ export function workerMessages(
       if (msg.type === 'messages') {
         const chunk = reader.read(msg.chunk);
         for (let i = 0; i < chunk.count; i++) sub.next(new WorkerInbound(chunk, i, worker));
-      }
-      else if (msg.type === 'error') sub.error(new Error(msg.message));
+      } else if (msg.type === 'error') sub.error(new Error(msg.message));
       else sub.complete();
     });
     worker.on('error', (err) => sub.error(err));

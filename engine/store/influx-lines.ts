@@ -58,20 +58,20 @@ class Escaped {
     return e;
   }
 }
-const tags = new Escaped(escape.tag);
-const quoted = new Escaped(escape.quoted);
 /**
  * A string field as the client's escape.quoted writes it (`"` and `\` escaped), in one regular
  * expression: the client's loops over each character, which for a warning's or a state's JSON, long
  * and full of quotes, cost ~35 µs a line.
  */
 const quotedText = (s: string): string => `"${s.replace(/["\\]/g, '\\$&')}"`;
+const tags = new Escaped(escape.tag);
+const quoted = new Escaped(quotedText);
 /** A tag as Point writes it: left out when empty. */
 const tag = (name: string, value: string | undefined): string => (value ? `,${name}=${tags.of(value)}` : '');
 
 /**
  * A reading's line. The common one (a finite value, no position) is written here, as Point writes it
- * (tags and fields in name order, escaped by the client's own escapers) at a fraction of its cost,
+ * (tags and fields in name order, escaped as the client escapes them) at a fraction of its cost,
  * which was most of a commit's; any other goes through Point.
  */
 export function observationLine(o: Observation): string {
