@@ -22,7 +22,6 @@ export const DLQ_SUBJECT = 'dlq.obs';
 /** Steps in flight: evaluation may run this many steps ahead of the commit, which then takes them together. */
 const IN_FLIGHT = 8;
 
-
 export interface BatchReport {
   /** What the step was: a batch of messages, a clock tick, a rule swap, a mode switch. */
   kind: 'batch' | 'tick' | 'reload' | 'mode';

@@ -115,14 +115,11 @@ export class JetStreamInbound implements Inbound {
   constructor(
     private readonly m: JsMsg,
     readonly seq: number,
+    /** The subject an ack of this message goes to (what held-acks.ts keeps), if the client shows it. */
+    readonly reply: string | undefined,
   ) {
     this.subject = m.subject;
     this.data = m.data;
-  }
-
-  /** The subject an ack of this message goes to (what held-acks.ts keeps), if the client shows it. */
-  get reply(): string | undefined {
-    return replyOf(this.m);
   }
 
   ack(): void {
@@ -207,7 +204,8 @@ function consumeDurable(conn: Connection, durable: string, opts: SourceOptions, 
         if (sub.closed) return; // messages buffered before the unsubscribe
         // Should a client version drop the reply subject, or the server send one ours cannot read, the
         // client's own parser decides (and says what is wrong).
-        const seq = streamSequence(replyOf(m)) ?? m.info.streamSequence;
+        const reply = replyOf(m);
+        const seq = streamSequence(reply) ?? m.info.streamSequence;
         if (afterSeq !== undefined && seq <= afterSeq) {
           m.ack(); // already committed by the engine: move the ack floor past it
           return;
@@ -216,7 +214,7 @@ function consumeDurable(conn: Connection, durable: string, opts: SourceOptions, 
         // later message covers it, so drop it and keep seq strictly increasing.
         if (seq <= last) return;
         last = seq;
-        sub.next(new JetStreamInbound(m, seq));
+        sub.next(new JetStreamInbound(m, seq, reply));
       };
       messages = await js.consumers.getConsumerFromInfo(info).consume({ max_messages: opts.batch ?? 1_000, callback: deliver });
       if (sub.closed) {
