@@ -61,33 +61,81 @@ void test('warnings keep their insertion order across a reopen and across a comm
   await store.close();
 });
 
-void test('a commit that fails halfway through its readings leaves none of them behind for the next commit', async () => {
-  const store = await openDuckDbStore(path.join(dir, 'half.duckdb'));
+void test('a commit that fails halfway through its readings leaves none of them, and none of its series numbers, behind', async () => {
+  const file = path.join(dir, 'half.duckdb');
+  let store = await openDuckDbStore(file);
   const at = Date.UTC(2026, 6, 1);
-  const reading = (station: string): Observation => ({ domain: 'hydro', station, metric: 'level', ts: at, value: 1, quality: 'reliable' });
-  // A quality that is no string makes the appender throw on the second row, after the first was appended.
+  const reading = (station: string, k = 0): Observation => ({ domain: 'hydro', station, metric: 'level', ts: at + k * 60_000, value: 1 + k, quality: 'reliable' });
+  // 5,000 readings fill two chunks (2,048 rows each) that reach the appender before the broken one:
+  // a quality that is not one of the four.
+  const many = Array.from({ length: 5000 }, (_, k) => reading('S1', k));
   const broken = { ...reading('S2'), quality: 7 } as unknown as Observation;
-  await assert.rejects(store.commit({ observations: [reading('S1'), broken], events: [], deadLetters: [] }));
-  await store.commit({ observations: [reading('S3')], events: [], deadLetters: [] });
-  assert.equal((await store.range('hydro.S1.level', -Infinity, Infinity)).length, 0);
-  assert.deepEqual((await store.range('hydro.S3.level', -Infinity, Infinity)).map((o) => o.station), ['S3']);
+  await assert.rejects(store.commit({ observations: [...many, broken], events: [], deadLetters: [] }), /quality 7 is not one of/);
+  // S3 and S2 may take the numbers S1 and S2 had in the failed commit; S1 comes back with a new one.
+  await store.commit({ observations: [reading('S3'), reading('S2'), reading('S1', 1)], events: [], deadLetters: [] });
+  const read = async (): Promise<number[][]> =>
+    Promise.all(['S1', 'S2', 'S3'].map(async (s) => (await store.range(`hydro.${s}.level`, -Infinity, Infinity)).map((o) => o.value!)));
+  assert.deepEqual(await read(), [[2], [1], [1]]);
+  await store.close();
+  store = await openDuckDbStore(file);
+  assert.deepEqual(await read(), [[2], [1], [1]]);
   await store.close();
 });
 
-void test('a file from before the series key stood for domain, station and metric opens, its readings read back, and takes new ones', async () => {
-  const file = path.join(dir, 'old-layout.duckdb');
-  const t = Date.UTC(2026, 6, 1);
-  const old = await DuckDBInstance.create(file);
-  const db = await old.connect();
-  await db.run(`CREATE TABLE observations (series VARCHAR, domain VARCHAR, station VARCHAR, metric VARCHAR, ts TIMESTAMP, value DOUBLE,
-    lon DOUBLE, lat DOUBLE, speed DOUBLE, course DOUBLE, unit VARCHAR, quality VARCHAR, source VARCHAR)`);
-  await db.run(`INSERT INTO observations VALUES ('hydro.S1.level', 'hydro', 'S1', 'level', make_timestamp(${t * 1000}), 2.5, NULL, NULL, NULL, NULL, 'm', 'reliable', NULL)`);
-  db.closeSync();
-  old.closeSync();
-  const store = await openDuckDbStore(file);
-  const next: Observation = { domain: 'hydro', station: 'S1', metric: 'level', ts: t + 60_000, value: 2.6, unit: 'm', quality: 'reliable' };
-  await store.commit({ observations: [next], events: [], deadLetters: [] });
-  assert.deepEqual(await store.range('hydro.S1.level', -Infinity, Infinity), [{ domain: 'hydro', station: 'S1', metric: 'level', ts: t, value: 2.5, unit: 'm', quality: 'reliable' }, next]);
-  assert.deepEqual([...(await store.latest(['hydro.S1.level'])).values()], [next]);
+void test('readings of every shape, over several chunks, read back as written', async () => {
+  const store = await openDuckDbStore(path.join(dir, 'shapes.duckdb'));
+  // Before 1970 and after, fractions of a millisecond, values and positions with and without each
+  // other and with and without speed and course, every quality, units and sources per series.
+  const shapes: ((k: number) => Partial<Observation>)[] = [
+    (k) => ({ value: k / 8 }),
+    (k) => ({ position: { lon: 120 + k / 1000, lat: 27.5 } }),
+    (k) => ({ position: { lon: 121, lat: 28, speed: k % 20, course: (k * 7) % 360 }, value: -k }),
+    (k) => ({ value: k, unit: 'm', source: 'gauge-a' }),
+    (k) => ({ value: k, unit: 'cm' }),
+  ];
+  const written = Array.from({ length: 4500 }, (_, k): Observation => {
+    const shape = k % shapes.length;
+    return { domain: 'marine', station: `V${k % 3}`, metric: `m${shape}`, ts: -86_400_000 + k * 97_654 + (k % 4) * 0.25, quality: (['reliable', 'doubtful', 'unreliable', 'missing'] as const)[k % 4]!, ...shapes[shape]!(k) };
+  });
+  await store.commit({ observations: written.slice(0, 3000), events: [], deadLetters: [] });
+  await store.commit({ observations: written.slice(3000), events: [], deadLetters: [] });
+  const series = [...new Set(written.map((o) => `${o.domain}.${o.station}.${o.metric}`))];
+  const read = (await Promise.all(series.map((s) => store.range(s, -Infinity, Infinity)))).flat();
+  const order = (a: Observation, b: Observation): number => a.station.localeCompare(b.station) || a.metric.localeCompare(b.metric) || a.ts - b.ts;
+  assert.deepEqual(read.sort(order), [...written].sort(order));
   await store.close();
+});
+
+void test('a file from before readings were numbered (and one from before the series key stood for the names) opens, its readings read back, and takes new ones', async () => {
+  const t = Date.UTC(2026, 6, 1);
+  for (const names of ['domain VARCHAR, station VARCHAR, metric VARCHAR,', '']) {
+    const file = path.join(dir, `old-layout-${names ? 'names' : 'key'}.duckdb`);
+    const old = await DuckDBInstance.create(file);
+    const db = await old.connect();
+    await db.run(`CREATE TABLE observations (series VARCHAR, ${names} ts TIMESTAMP, value DOUBLE,
+      lon DOUBLE, lat DOUBLE, speed DOUBLE, course DOUBLE, unit VARCHAR, quality VARCHAR, source VARCHAR)`);
+    const row = (series: string, ms: number, rest: string): string => {
+      const [domain, station, metric] = series.split('.');
+      return `('${series}', ${names ? `'${domain}', '${station}', '${metric}',` : ''} make_timestamp(${ms * 1000}), ${rest})`;
+    };
+    await db.run(`INSERT INTO observations VALUES
+      ${row('hydro.S1.level', t, "2.5, NULL, NULL, NULL, NULL, 'm', 'reliable', NULL")},
+      ${row('hydro.S1.level', t + 30_000, "250, NULL, NULL, NULL, NULL, 'cm', 'doubtful', 'manual'")},
+      ${row('marine.V1.fix', t, "NULL, 120.5, 27.1, 8, 90, NULL, 'unreliable', 'ais'")}`);
+    db.closeSync();
+    old.closeSync();
+    const store = await openDuckDbStore(file);
+    const next: Observation = { domain: 'hydro', station: 'S1', metric: 'level', ts: t + 60_000, value: 2.6, unit: 'm', quality: 'reliable' };
+    await store.commit({ observations: [next], events: [], deadLetters: [] });
+    assert.deepEqual(await store.range('hydro.S1.level', -Infinity, Infinity), [
+      { domain: 'hydro', station: 'S1', metric: 'level', ts: t, value: 2.5, unit: 'm', quality: 'reliable' },
+      { domain: 'hydro', station: 'S1', metric: 'level', ts: t + 30_000, value: 250, unit: 'cm', quality: 'doubtful', source: 'manual' },
+      next,
+    ]);
+    assert.deepEqual(await store.range('marine.V1.fix', -Infinity, Infinity), [
+      { domain: 'marine', station: 'V1', metric: 'fix', ts: t, position: { lon: 120.5, lat: 27.1, speed: 8, course: 90 }, quality: 'unreliable', source: 'ais' },
+    ]);
+    assert.deepEqual([...(await store.latest(['hydro.S1.level'])).values()], [next]);
+    await store.close();
+  }
 });

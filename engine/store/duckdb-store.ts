@@ -6,24 +6,28 @@ import {
   BIGINT, DuckDBInstance, DuckDBTimestampValue, INTEGER, LIST, TIMESTAMP, VARCHAR, listValue,
   type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBValue,
 } from '@duckdb/node-api';
-import { seriesKey, type Observation } from '../observation.ts';
+import { QUALITIES, type Observation } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
 import type { Delivery, DeliveryQuery } from '../delivery.ts';
 import type { AlertingBatch, AuditEntry, Bucket, EpisodeRow, CommitBatch, DeadLetter, StateRow, Store, WarningQuery, Restored } from './store.ts';
+import { ReadingChunks } from './duckdb-readings.ts';
+import { SeriesNumbers, type SeriesRow } from './duckdb-series.ts';
 import { json, lastByKey, observationOf } from './rows.ts';
 import { serial } from './serial.ts';
 
 // "at" and "by" are quoted everywhere: DuckDB keywords (AT TIME ZONE, ORDER BY).
-// No key on observations: the checkpoint already prevents doubles, and an index would slow appends.
-// Domain, station and metric are read from the series key (domain.station.metric, tokens without
-// dots): as columns of their own they were a third of the appender's calls per reading.
+// Readings are all numbers: the series number (the series table names it: key, unit, source), the
+// time, the value and position, the quality as its index in QUALITIES. The view `observations` joins
+// the names back, one row per reading, for queries. No key on readings: the checkpoint already
+// prevents doubles, and an index would slow appends. Domain, station and metric are read from the
+// series key (domain.station.metric, tokens without dots).
 // warnings.ins records insertion order, which rowid does not promise once rows are ever deleted.
 // delivery_log keeps every state a delivery went through, appended (an upsert on a keyed table
 // cost ~0.3 ms a row); a delivery is its newest row, and the log is the record of who got what when.
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS observations (
-  series VARCHAR, ts TIMESTAMP, value DOUBLE, lon DOUBLE, lat DOUBLE, speed DOUBLE, course DOUBLE,
-  unit VARCHAR, quality VARCHAR, source VARCHAR);
+CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, key VARCHAR, unit VARCHAR, source VARCHAR);
+CREATE TABLE IF NOT EXISTS readings (
+  series INTEGER, ts TIMESTAMP, value DOUBLE, lon DOUBLE, lat DOUBLE, speed DOUBLE, course DOUBLE, quality UTINYINT);
 CREATE TABLE IF NOT EXISTS warnings (
   id VARCHAR PRIMARY KEY, kind VARCHAR, rule_id VARCHAR, rule_hash VARCHAR, domain VARCHAR, entity VARCHAR,
   tier VARCHAR, previous_tier VARCHAR, "at" TIMESTAMP, issued_at TIMESTAMP, summary VARCHAR, event JSON,
@@ -38,6 +42,15 @@ CREATE TABLE IF NOT EXISTS delivery_log (
   seq BIGINT DEFAULT nextval('delivery_seq'));
 CREATE TABLE IF NOT EXISTS episodes (key VARCHAR PRIMARY KEY, state JSON);
 `;
+
+const QUALITY_NAMES = `[${QUALITIES.map((q) => `'${q}'`).join(', ')}]`;
+
+/** Readings with their names, as one table, for queries: `inserted` is the insertion order. */
+const OBSERVATIONS_VIEW = `
+CREATE OR REPLACE VIEW observations AS
+SELECT s.key AS series, r.ts, r.value, r.lon, r.lat, r.speed, r.course, s.unit,
+  ${QUALITY_NAMES}[r.quality + 1] AS quality, s.source, r.rowid AS inserted
+FROM readings r JOIN series s ON s.id = r.series`;
 
 // TIMESTAMP holds microseconds; reading back epoch_us / 1000 returns the same ms number, fractions too.
 const timestamp = (ms: number): DuckDBTimestampValue => new DuckDBTimestampValue(BigInt(Math.round(ms * 1000)));
@@ -57,33 +70,6 @@ async function insertColumns(db: DuckDBConnection, insert: string, columns: [Duc
   const select = columns.map((_, i) => `unnest($${i + 1})`).join(', ');
   await db.run(`${insert} SELECT ${select}`, columns.map(([, values]) => listValue(values)), columns.map(([type]) => LIST(type)));
 }
-
-// Column order must match the observations table. The appender writes into the connection's open
-// transaction (verified: a ROLLBACK after flush discards the rows), so no staging table is needed.
-const text = (a: DuckDBAppender, s: string | undefined): void => (s === undefined ? a.appendNull() : a.appendVarchar(s));
-const num = (a: DuckDBAppender, n: number | undefined): void => (n === undefined ? a.appendNull() : a.appendDouble(n));
-
-/** One value per run of equal times: a batch's readings mostly share a few, and each value is a BigInt and an object. */
-function timestamps(): (ms: number) => DuckDBTimestampValue {
-  let last = NaN;
-  let value = DuckDBTimestampValue.Epoch;
-  return (ms) => (ms === last ? value : ((last = ms), (value = timestamp(ms))));
-}
-
-function appendObservation(a: DuckDBAppender, o: Observation, at: (ms: number) => DuckDBTimestampValue): void {
-  a.appendVarchar(seriesKey(o));
-  a.appendTimestamp(at(o.ts));
-  num(a, o.value);
-  num(a, o.position?.lon);
-  num(a, o.position?.lat);
-  num(a, o.position?.speed);
-  num(a, o.position?.course);
-  text(a, o.unit);
-  a.appendVarchar(o.quality);
-  text(a, o.source);
-  a.endRow();
-}
-
 
 /** A warning id already in the table, found by the appender (which cannot skip it). */
 class StoredWarning extends Error {}
@@ -178,6 +164,58 @@ function oneOf(column: string, items: readonly string[], values: unknown[]): str
 }
 
 
+/**
+ * Files from before readings were numbered have a table `observations` with the names on every row
+ * (some with domain, station and metric too): its rows move to readings, in their order, and the
+ * table gives way to the view.
+ */
+async function migrateObservations(db: DuckDBConnection): Promise<void> {
+  const [old] = await rows(db, "SELECT 1 FROM information_schema.tables WHERE table_name = 'observations' AND table_type = 'BASE TABLE'");
+  if (!old) return;
+  await transaction(db, async () => {
+    await db.run('INSERT INTO series SELECT row_number() OVER () - 1, * FROM (SELECT DISTINCT series, unit, source FROM observations)');
+    await db.run(`INSERT INTO readings
+      SELECT s.id, o.ts, o.value, o.lon, o.lat, o.speed, o.course, list_position(${QUALITY_NAMES}, o.quality) - 1 FROM observations o
+      JOIN series s ON s.key = o.series AND s.unit IS NOT DISTINCT FROM o.unit AND s.source IS NOT DISTINCT FROM o.source ORDER BY o.rowid`);
+    await db.run('DROP TABLE observations');
+  });
+}
+
+/** A usable reading's quality (reliable or doubtful), by its number, for the readings table. */
+const USABLE = `quality IN (${QUALITIES.indexOf('reliable')}, ${QUALITIES.indexOf('doubtful')})`;
+
+/** Reads on one snapshot of the file, so what one read finds the next finds too. */
+async function snapshot<T>(db: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await db.run('BEGIN TRANSACTION');
+  try {
+    return await work();
+  } finally {
+    await db.run('COMMIT');
+  }
+}
+
+/**
+ * The numbers a series key goes by (one per unit and source), with those names. Reading rows by
+ * number is about twice as fast as through the view's join.
+ */
+async function numbersOf(db: DuckDBConnection, key: string): Promise<Map<number, { unit: string | null; source: string | null }>> {
+  const found = await rows(db, 'SELECT id, unit, source FROM series WHERE key = $1', [key]);
+  return new Map(found.map((r) => [Number(r.id), { unit: r.unit as string | null, source: r.source as string | null }]));
+}
+
+/** Runs a commit; the series it numbered are kept if it succeeds, freed if not (their rows went with it). */
+async function numbered(numbers: SeriesNumbers, commit: () => Promise<void>): Promise<void> {
+  try {
+    await commit();
+  } catch (err) {
+    numbers.forget();
+    throw err;
+  }
+  numbers.settle();
+}
+
+const seriesRowOf = (r: Row): SeriesRow => ({ id: Number(r.id), key: String(r.key), unit: (r.unit ?? undefined) as string | undefined, source: (r.source ?? undefined) as string | undefined });
+
 /** Run a write in one transaction; a failure rolls it back and is the error reported. */
 async function transaction(db: DuckDBConnection, work: () => Promise<void>): Promise<void> {
   await db.run('BEGIN TRANSACTION');
@@ -205,8 +243,8 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
   const instance = await DuckDBInstance.create(path);
   const writer = await instance.connect();
   await writer.run(SCHEMA);
-  // Files written before the series key stood for them had the three names as columns too.
-  for (const name of ['domain', 'station', 'metric']) await writer.run(`ALTER TABLE observations DROP COLUMN IF EXISTS ${name}`);
+  await migrateObservations(writer);
+  await writer.run(OBSERVATIONS_VIEW);
   // Reads use their own connection, so they see committed data only and never join a write transaction.
   const reader = await instance.connect();
   const [write, read] = [serial(), serial()];
@@ -214,14 +252,22 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
   // warnings.ins is numbered here, counting on from the file's highest: an appender cannot fill a sequence default.
   const ins = { last: Number((await rows(writer, 'SELECT coalesce(max(ins), 0) AS n FROM warnings'))[0]!.n), next: () => ++ins.last };
   // One appender per table for the store's life: creating one takes ~2.4 ms, more than a small commit's rows.
-  const appenders = { observations: await writer.createAppender('observations'), warnings: await writer.createAppender('warnings') };
+  const appenders = { readings: await writer.createAppender('readings'), warnings: await writer.createAppender('warnings') };
+  const readings = new ReadingChunks(appenders.readings);
+  const numbers = new SeriesNumbers((await rows(writer, 'SELECT id, key, unit, source FROM series')).map(seriesRowOf));
   const commitNow = (batch: CommitBatch, warnings: 'append' | 'insert'): Promise<void> =>
-    transaction(writer, async () => {
+    numbered(numbers, () => transaction(writer, async () => {
       if (batch.observations.length > 0) {
-        const at = timestamps();
-        flushed(appenders.observations, () => {
-          for (const o of batch.observations) appendObservation(appenders.observations, o, at);
-        });
+        flushed(appenders.readings, () => readings.write(batch.observations, (o) => numbers.idOf(o)));
+        const added = numbers.added;
+        if (added.length > 0) {
+          await insertColumns(writer, 'INSERT INTO series', [
+            [INTEGER, added.map((r) => r.id)],
+            [VARCHAR, added.map((r) => r.key)],
+            [VARCHAR, added.map((r) => r.unit ?? null)],
+            [VARCHAR, added.map((r) => r.source ?? null)],
+          ]);
+        }
       }
       const { events, deadLetters, checkpoint } = batch;
       if (events.length > 0) {
@@ -249,7 +295,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
         }
         await writer.run('INSERT OR REPLACE INTO checkpoints VALUES ($1, $2)', [checkpoint.consumer, BigInt(checkpoint.seq)], [VARCHAR, BIGINT]);
       }
-    });
+    }));
 
   const saveAlertingNow = (batch: AlertingBatch): Promise<void> =>
     transaction(writer, async () => {
@@ -282,7 +328,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
     if (retentionDays === undefined || clock() - prunedAt < PRUNE_EVERY_MS) return;
     prunedAt = clock();
     const cutoff = timestamp(prunedAt - retentionDays * 86_400_000);
-    await writer.run('DELETE FROM observations WHERE ts < $1', [cutoff]);
+    await writer.run('DELETE FROM readings WHERE ts < $1', [cutoff]);
     await writer.run('DELETE FROM dead_letters WHERE "at" < $1', [cutoff]);
   };
   await prune();
@@ -302,15 +348,24 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
       }),
 
     range: (series, from, to) =>
-      read(async () =>
-        (
-          await rows(
+      read(() =>
+        snapshot(reader, async () => {
+          const named = await numbersOf(reader, series);
+          if (named.size === 0) return [];
+          const [domain, station, metric] = series.split('.');
+          const found = await rows(
             reader,
-            `SELECT ${NAMES}, ${ms('ts')} AS ts, value, lon, lat, speed, course, unit, quality, source
-             FROM observations WHERE series = $1 AND ts >= $2 AND ts < $3 ORDER BY ts`,
-            [series, bound(from), bound(to)],
-          )
-        ).map((r) => observationOf(r, r.ts as number)),
+            `SELECT series, ${ms('ts')} AS ts, value, lon, lat, speed, course, quality FROM readings
+             WHERE series IN (${[...named.keys()].join(', ')}) AND ts >= $1 AND ts < $2 ORDER BY ts`,
+            [bound(from), bound(to)],
+          );
+          return found.map((r) => {
+            const { unit, source } = named.get(r.series as number)!;
+            // A literal, not a spread of the row: spreading DuckDB's row objects cost ~5 µs a row.
+            const { value, lon, lat, speed, course } = r;
+            return observationOf({ domain, station, metric, value, lon, lat, speed, course, unit, source, quality: QUALITIES[r.quality as number] }, r.ts as number);
+          });
+        }),
       ),
 
     scan: (from, to) => ({
@@ -321,18 +376,17 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
           // One snapshot for the keys and the rows, so a commit between them cannot add a key the
           // join would drop; closing the connection ends the (read-only) transaction.
           await db.run('BEGIN TRANSACTION');
-          // No strings per row: each (series, unit) is numbered once and rows carry the number (decoding
-          // strings was most of a scan's cost); names come from the series key, quality as a flag.
-          const where = `o.ts >= $1 AND o.ts < $2 AND o.value IS NOT NULL AND o.quality IN ('reliable', 'doubtful')
-               AND (o.source IS NULL OR o.source NOT LIKE 'derived:%')`;
-          const keys = (await rows(db, `SELECT DISTINCT series, unit FROM observations o WHERE ${where}`, [bound(from), bound(to)])) as { series: string; unit: string | null }[];
-          const names = keys.map((k) => [...(k.series.split('.') as [string, string, string]), k.unit] as const);
+          // No strings per row: rows carry their series number, the series table names it; quality as a flag.
+          const names: (readonly [string, string, string, string | null])[] = [];
+          for (const r of await rows(db, 'SELECT id, key, unit FROM series')) {
+            names[Number(r.id)] = [...(String(r.key).split('.') as [string, string, string]), (r.unit ?? null) as string | null];
+          }
           const result = await db.stream(
-            `SELECT k.id, ${ms('o.ts')} AS ts, o.value, o.quality = 'doubtful' AS doubtful FROM observations o
-             JOIN (SELECT unnest($3) AS series, unnest($4) AS unit, unnest($5) AS id) k ON o.series = k.series AND o.unit IS NOT DISTINCT FROM k.unit
-             WHERE ${where} ORDER BY o.ts, o.rowid`,
-            [bound(from), bound(to), listValue(keys.map((k) => k.series)), listValue(keys.map((k) => k.unit)), listValue(keys.map((_, i) => i))],
-            [TIMESTAMP, TIMESTAMP, LIST(VARCHAR), LIST(VARCHAR), LIST(INTEGER)],
+            `SELECT r.series, ${ms('r.ts')} AS ts, r.value, r.quality = ${QUALITIES.indexOf('doubtful')} AS doubtful FROM readings r
+             WHERE r.ts >= $1 AND r.ts < $2 AND r.value IS NOT NULL AND ${USABLE}
+               AND r.series IN (SELECT id FROM series WHERE source IS NULL OR source NOT LIKE 'derived:%')
+             ORDER BY r.ts, r.rowid`,
+            [bound(from), bound(to)],
           );
           // The next chunk is fetched (in DuckDB's threads) while the caller works on this one.
           for (let next = result.fetchChunk(), chunk = await next; chunk && chunk.rowCount > 0; chunk = await next) {
@@ -360,7 +414,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
         const found = await rows(
           reader,
           `SELECT series, ${NAMES}, ${ms('ts')} AS ts, value, lon, lat, speed, course, unit, quality, source
-           FROM observations WHERE ${oneOf('series', series, values)} QUALIFY row_number() OVER (PARTITION BY series ORDER BY ts DESC, rowid DESC) = 1`,
+           FROM observations WHERE ${oneOf('series', series, values)} QUALIFY row_number() OVER (PARTITION BY series ORDER BY ts DESC, inserted DESC) = 1`,
           values as string[],
         );
         return new Map(found.map((r) => [r.series as string, observationOf(r, r.ts as number)]));
@@ -370,14 +424,18 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
       read(async () => {
         // Integer microseconds, so bucket boundaries are exact multiples of the width since the epoch.
         const width = BigInt(Math.round(everyMs * 1000));
-        const found = await rows(
-          reader,
-          `SELECT (epoch_us(ts) // $4) * $4 / 1000 AS start, count(*) AS count, min(value) AS min, max(value) AS max,
-                  avg(value) AS mean, sum(value) AS sum, arg_max(value, ts) AS last
-           FROM observations WHERE series = $1 AND ts >= $2 AND ts < $3 AND value IS NOT NULL AND quality IN ('reliable', 'doubtful')
-           GROUP BY 1 ORDER BY 1`,
-          [series, bound(from), bound(to), width],
-        );
+        const found = await snapshot(reader, async () => {
+          const named = await numbersOf(reader, series);
+          if (named.size === 0) return [];
+          return rows(
+            reader,
+            `SELECT (epoch_us(ts) // $3) * $3 / 1000 AS start, count(*) AS count, min(value) AS min, max(value) AS max,
+                    avg(value) AS mean, sum(value) AS sum, arg_max(value, ts) AS last
+             FROM readings WHERE series IN (${[...named.keys()].join(', ')}) AND ts >= $1 AND ts < $2 AND value IS NOT NULL AND ${USABLE}
+             GROUP BY 1 ORDER BY 1`,
+            [bound(from), bound(to), width],
+          );
+        });
         return found.map((r): Bucket => ({ start: Number(r.start), count: Number(r.count), min: r.min as number, max: r.max as number, mean: r.mean as number, sum: r.sum as number, last: r.last as number }));
       }),
 
@@ -446,10 +504,9 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
       ),
 
     loadCheckpoint: (consumer) =>
-      read(async (): Promise<Restored | undefined> => {
+      read((): Promise<Restored | undefined> =>
         // One snapshot for both reads, so seq and states come from the same commit.
-        await reader.run('BEGIN TRANSACTION');
-        try {
+        snapshot(reader, async () => {
           const [found] = await rows(reader, 'SELECT seq FROM checkpoints WHERE consumer = $1', [consumer]);
           if (!found) return undefined;
           const states = (await rows(reader, 'SELECT key, rule_hash, state FROM rule_state ORDER BY key')).map(
@@ -460,16 +517,14 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
           const last = await rows(reader, `SELECT series, ${ms('max(ts)')} AS ts FROM observations WHERE quality IN ('reliable', 'doubtful') GROUP BY series`);
           const lastTimes = new Map(last.map((r) => [r.series as string, r.ts as number]));
           return { consumer, seq: Number(found.seq), states, lastTimes };
-        } finally {
-          await reader.run('COMMIT');
-        }
-      }),
+        }),
+      ),
 
     close: async () => {
       // Let queued commits and reads finish first, so closing never cuts a transaction short.
       await Promise.all([write(() => Promise.resolve()), read(() => Promise.resolve())]);
       reader.closeSync();
-      appenders.observations.closeSync();
+      appenders.readings.closeSync();
       appenders.warnings.closeSync();
       writer.closeSync();
       instance.closeSync();
