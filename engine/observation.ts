@@ -2,6 +2,8 @@
 
 export const QUALITIES = ['reliable', 'doubtful', 'unreliable', 'missing'] as const;
 export type Quality = (typeof QUALITIES)[number];
+/** Each quality's number: its index in QUALITIES, as typed arrays and stored rows carry it. */
+export const QUALITY_CODE: ReadonlyMap<Quality, number> = new Map(QUALITIES.map((q, i) => [q, i]));
 
 /** A vessel or mobile terminal fix. Speed in knots, course in degrees true. */
 export interface Position {

@@ -5,7 +5,7 @@
 // uses them. Only what does not fit (a position, a failure) is cloned as it is. The arrays and the
 // bytes as received are transferred, not copied.
 import type { Decoded } from '../codec.ts';
-import { QUALITIES, type Observation, type Quality } from '../observation.ts';
+import { QUALITIES, QUALITY_CODE, type Observation } from '../observation.ts';
 
 /** One message as decoded in the worker; the subject travels only when decoding failed. */
 export interface DecodedItem {
@@ -46,7 +46,6 @@ export interface Chunk {
 const OTHER = 0xffff_ffff;
 /** Units and sources one subject is numbered with at most: a source that names each message is not worth a table. */
 const VARIANTS = 8;
-const QUALITY_CODE = new Map<Quality, number>(QUALITIES.map((q, i) => [q, i]));
 
 /**
  * The worker's side: collects up to `capacity` messages and gives them up as a chunk with what to

@@ -4,10 +4,9 @@
 // mark each null with BigInt arithmetic.
 import duckdb from '@duckdb/node-bindings';
 import { DOUBLE, DuckDBDataChunk, INTEGER, TIMESTAMP, UTINYINT, type DuckDBAppender } from '@duckdb/node-api';
-import { QUALITIES, type Observation, type Quality } from '../observation.ts';
+import { QUALITIES, QUALITY_CODE, type Observation } from '../observation.ts';
 
 const SIZE = duckdb.vector_size();
-const QUALITY_CODE = new Map<Quality, number>(QUALITIES.map((q, i) => [q, i]));
 const TWO_32 = 2 ** 32;
 
 /** The readings table's column types, in order: series number, time, value, lon, lat, speed, course, quality. */

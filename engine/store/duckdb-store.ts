@@ -111,7 +111,8 @@ function appendWarnings(appender: DuckDBAppender, events: readonly WarningEvent[
 }
 
 /**
- * Runs `append` and flushes its rows into the connection's open transaction. Whatever a failure
+ * Runs `append` and flushes its rows into the connection's open transaction (verified: a ROLLBACK
+ * after the flush discards them, so no staging table is needed). Whatever a failure
  * leaves (a half-built row, rows not flushed) is dropped, so the appender serves the next commit as new.
  */
 function flushed(appender: DuckDBAppender, append: () => void): void {
