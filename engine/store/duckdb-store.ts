@@ -374,8 +374,8 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
         // Its own connection: a long replay must not hold up the reader other queries queue on.
         const db = await instance.connect();
         try {
-          // One snapshot for the keys and the rows, so a commit between them cannot add a key the
-          // join would drop; closing the connection ends the (read-only) transaction.
+          // One snapshot for the series names and the rows, so a commit between them cannot add a
+          // series number the names lack; closing the connection ends the (read-only) transaction.
           await db.run('BEGIN TRANSACTION');
           // No strings per row: rows carry their series number, the series table names it; quality as a flag.
           const names: (readonly [string, string, string, string | null])[] = [];
