@@ -8,6 +8,7 @@ import type { Observation } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openDuckDbStore } from './duckdb-store.ts';
+import type { StateRow, Store } from './store.ts';
 import { storeConformance } from './store-conformance.ts';
 
 let dir = '';
@@ -138,4 +139,66 @@ void test('a file from before readings were numbered (and one from before the se
     assert.deepEqual([...(await store.latest(['hydro.S1.level'])).values()], [next]);
     await store.close();
   }
+});
+
+/** The rows of a table in a closed store's file, counted through a connection of its own. */
+async function rowCount(file: string, table: string): Promise<number> {
+  const instance = await DuckDBInstance.create(file);
+  const db = await instance.connect();
+  try {
+    return Number((await db.runAndReadAll(`SELECT count(*) AS n FROM ${table}`)).getRowObjectsJS()[0]!.n);
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+void test('rule states are a log whose newest row per key wins; superseded rows are deleted once the log has grown by 10,000 rows and doubled', async () => {
+  const file = path.join(dir, 'states.duckdb');
+  const states = (round: number) => Array.from({ length: 1000 }, (_, k) => ({ key: `r|S${k}`, ruleHash: `h${round}`, state: { round, k } }));
+  const commit = (store: Store, seq: number, rows: StateRow[]) => store.commit({ observations: [], events: [], deadLetters: [], checkpoint: { consumer: 'engine', seq, states: rows } });
+  const once = { key: 'r|once', ruleHash: 'h0', state: 'kept' };
+  const newest = (round: number) => [...states(round), once].sort((a, b) => (a.key < b.key ? -1 : 1));
+  let store = await openDuckDbStore(file);
+  // A key written once and never again, then nine rounds of the same 1,000 keys, a key repeated in
+  // the ninth (its last row wins): 9,001 rows, short of the 10,000 a compaction waits for.
+  await commit(store, 1, [once]);
+  for (let round = 1; round <= 9; round++) await commit(store, round + 1, [...(round === 9 ? [{ key: 'r|S0', ruleHash: 'stale', state: null }] : []), ...states(round)]);
+  await store.close();
+  assert.equal(await rowCount(file, 'rule_state_log'), 9001);
+  store = await openDuckDbStore(file);
+  assert.deepEqual((await store.loadCheckpoint('engine'))?.states, newest(9));
+  // Counted from the open: ten more rounds grow the log by 10,000 rows, more than the 9,001 it had; the tenth compacts it.
+  for (let round = 10; round <= 19; round++) await commit(store, round + 1, states(round));
+  assert.deepEqual((await store.loadCheckpoint('engine'))?.states, newest(19));
+  await store.close();
+  assert.equal(await rowCount(file, 'rule_state_log'), 1001);
+  store = await openDuckDbStore(file);
+  assert.deepEqual((await store.loadCheckpoint('engine'))?.states, newest(19));
+  await store.close();
+});
+
+void test('a file with the keyed rule-state table from before the log opens with its states, and newer ones win', async () => {
+  const file = path.join(dir, 'old-states.duckdb');
+  const old = await DuckDBInstance.create(file);
+  const db = await old.connect();
+  await db.run(`CREATE TABLE rule_state (key VARCHAR PRIMARY KEY, rule_hash VARCHAR, state JSON);
+    CREATE TABLE checkpoints (consumer VARCHAR PRIMARY KEY, seq BIGINT);
+    INSERT INTO rule_state VALUES ('r|S2', 'h1', '{"tier":"red"}'), ('r|S1', 'h1', '{"tier":"blue"}');
+    INSERT INTO checkpoints VALUES ('engine', 7)`);
+  db.closeSync();
+  old.closeSync();
+  let store = await openDuckDbStore(file);
+  assert.deepEqual(await store.loadCheckpoint('engine'), {
+    consumer: 'engine',
+    seq: 7,
+    states: [{ key: 'r|S1', ruleHash: 'h1', state: { tier: 'blue' } }, { key: 'r|S2', ruleHash: 'h1', state: { tier: 'red' } }],
+    lastTimes: new Map(),
+  });
+  await store.commit({ observations: [], events: [], deadLetters: [], checkpoint: { consumer: 'engine', seq: 8, states: [{ key: 'r|S2', ruleHash: 'h2', state: { tier: 'yellow' } }] } });
+  await store.close();
+  store = await openDuckDbStore(file);
+  assert.deepEqual((await store.loadCheckpoint('engine'))?.states, [{ key: 'r|S1', ruleHash: 'h1', state: { tier: 'blue' } }, { key: 'r|S2', ruleHash: 'h2', state: { tier: 'yellow' } }]);
+  await store.close();
+  assert.equal(await rowCount(file, 'rule_state_log'), 3);
 });

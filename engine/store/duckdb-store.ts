@@ -12,6 +12,8 @@ import type { Delivery, DeliveryQuery } from '../delivery.ts';
 import type { AlertingBatch, AuditEntry, Bucket, EpisodeRow, CommitBatch, DeadLetter, StateRow, Store, WarningQuery, Restored } from './store.ts';
 import { ReadingChunks } from './duckdb-readings.ts';
 import { SeriesNumbers, type SeriesRow } from './duckdb-series.ts';
+import { LATEST_STATES, STATES_SCHEMA, StateLog } from './duckdb-states.ts';
+import { transaction } from './duckdb-transaction.ts';
 import { json, lastByKey, observationOf } from './rows.ts';
 import { serial } from './serial.ts';
 
@@ -33,7 +35,7 @@ CREATE TABLE IF NOT EXISTS warnings (
   tier VARCHAR, previous_tier VARCHAR, "at" TIMESTAMP, issued_at TIMESTAMP, summary VARCHAR, event JSON,
   ins BIGINT);
 CREATE TABLE IF NOT EXISTS dead_letters ("at" TIMESTAMP, subject VARCHAR, reason VARCHAR, payload VARCHAR);
-CREATE TABLE IF NOT EXISTS rule_state (key VARCHAR PRIMARY KEY, rule_hash VARCHAR, state JSON);
+${STATES_SCHEMA}
 CREATE TABLE IF NOT EXISTS checkpoints (consumer VARCHAR PRIMARY KEY, seq BIGINT);
 CREATE TABLE IF NOT EXISTS audit ("at" TIMESTAMP, action VARCHAR, value VARCHAR, "by" VARCHAR, reason VARCHAR);
 CREATE SEQUENCE IF NOT EXISTS delivery_seq;
@@ -217,19 +219,6 @@ async function numbered(numbers: SeriesNumbers, commit: () => Promise<void>): Pr
 
 const seriesRowOf = (r: Row): SeriesRow => ({ id: Number(r.id), key: String(r.key), unit: (r.unit ?? undefined) as string | undefined, source: (r.source ?? undefined) as string | undefined });
 
-/** Run a write in one transaction; a failure rolls it back and is the error reported. */
-async function transaction(db: DuckDBConnection, work: () => Promise<void>): Promise<void> {
-  await db.run('BEGIN TRANSACTION');
-  try {
-    await work();
-    await db.run('COMMIT');
-  } catch (err) {
-    // If COMMIT itself failed, the transaction is already gone; the original error is the one to report.
-    await db.run('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
-}
-
 export interface DuckDbOptions {
   /** Delete raw observations and dead letters older than this many days (warnings and deliveries are records, kept). */
   retentionDays?: number;
@@ -253,8 +242,13 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
   // warnings.ins is numbered here, counting on from the file's highest: an appender cannot fill a sequence default.
   const ins = { last: Number((await rows(writer, 'SELECT coalesce(max(ins), 0) AS n FROM warnings'))[0]!.n), next: () => ++ins.last };
   // One appender per table for the store's life: creating one takes ~2.4 ms, more than a small commit's rows.
-  const appenders = { readings: await writer.createAppender('readings'), warnings: await writer.createAppender('warnings') };
+  const appenders = {
+    readings: await writer.createAppender('readings'),
+    warnings: await writer.createAppender('warnings'),
+    states: await writer.createAppender('rule_state_log'),
+  };
   const readings = new ReadingChunks(appenders.readings);
+  const stateLog = await StateLog.open(writer, appenders.states);
   const numbers = new SeriesNumbers((await rows(writer, 'SELECT id, key, unit, source FROM series')).map(seriesRowOf));
   const commitNow = (batch: CommitBatch, warnings: 'append' | 'insert'): Promise<void> =>
     numbered(numbers, () => transaction(writer, async () => {
@@ -285,14 +279,9 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
       }
       if (batch.audit?.length) await insertAudit(writer, batch.audit);
       if (checkpoint) {
-        // INSERT OR REPLACE keeps the first of a repeated key within one statement: the last is the newest.
-        const states = lastByKey(checkpoint.states, (s) => s.key);
-        if (states.length > 0) {
-          await insertColumns(writer, 'INSERT OR REPLACE INTO rule_state', [
-            [VARCHAR, states.map((s) => s.key)],
-            [VARCHAR, states.map((s) => s.ruleHash)],
-            [VARCHAR, states.map((s) => json(s.state))],
-          ]);
+        if (checkpoint.states.length > 0) {
+          flushed(appenders.states, () => stateLog.append(checkpoint.states));
+          await stateLog.compact(writer);
         }
         await writer.run('INSERT OR REPLACE INTO checkpoints VALUES ($1, $2)', [checkpoint.consumer, BigInt(checkpoint.seq)], [VARCHAR, BIGINT]);
       }
@@ -510,7 +499,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
         snapshot(reader, async () => {
           const [found] = await rows(reader, 'SELECT seq FROM checkpoints WHERE consumer = $1', [consumer]);
           if (!found) return undefined;
-          const states = (await rows(reader, 'SELECT key, rule_hash, state FROM rule_state ORDER BY key')).map(
+          const states = (await rows(reader, LATEST_STATES)).map(
             (r): StateRow => ({ key: r.key as string, ruleHash: r.rule_hash as string, state: JSON.parse(r.state as string) }),
           );
           // Rule states are saved only when they change in substance; how far each series was
@@ -525,8 +514,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
       // Let queued commits and reads finish first, so closing never cuts a transaction short.
       await Promise.all([write(() => Promise.resolve()), read(() => Promise.resolve())]);
       reader.closeSync();
-      appenders.readings.closeSync();
-      appenders.warnings.closeSync();
+      for (const appender of Object.values(appenders)) appender.closeSync();
       writer.closeSync();
       instance.closeSync();
     },
