@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
-  BIGINT, DuckDBInstance, DuckDBTimestampValue, INTEGER, LIST, TIMESTAMP, VARCHAR, listValue,
+  BIGINT, DuckDBInstance, DuckDBTimestampValue, LIST, TIMESTAMP, VARCHAR, listValue,
   type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBValue,
 } from '@duckdb/node-api';
 import { QUALITIES, type Observation } from '../observation.ts';
@@ -217,6 +217,17 @@ async function numbered(numbers: SeriesNumbers, commit: () => Promise<void>): Pr
   numbers.settle();
 }
 
+function appendSeries(appender: DuckDBAppender, added: readonly SeriesRow[]): void {
+  const text = (s: string | undefined): void => (s === undefined ? appender.appendNull() : appender.appendVarchar(s));
+  for (const r of added) {
+    appender.appendInteger(r.id);
+    appender.appendVarchar(r.key);
+    text(r.unit);
+    text(r.source);
+    appender.endRow();
+  }
+}
+
 const seriesRowOf = (r: Row): SeriesRow => ({ id: Number(r.id), key: String(r.key), unit: (r.unit ?? undefined) as string | undefined, source: (r.source ?? undefined) as string | undefined });
 
 export interface DuckDbOptions {
@@ -244,6 +255,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
   // One appender per table for the store's life: creating one takes ~2.4 ms, more than a small commit's rows.
   const appenders = {
     readings: await writer.createAppender('readings'),
+    series: await writer.createAppender('series'),
     warnings: await writer.createAppender('warnings'),
     states: await writer.createAppender('rule_state_log'),
   };
@@ -254,15 +266,8 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
     numbered(numbers, () => transaction(writer, async () => {
       if (batch.observations.length > 0) {
         flushed(appenders.readings, () => readings.write(batch.observations, (o) => numbers.idOf(o)));
-        const added = numbers.added;
-        if (added.length > 0) {
-          await insertColumns(writer, 'INSERT INTO series', [
-            [INTEGER, added.map((r) => r.id)],
-            [VARCHAR, added.map((r) => r.key)],
-            [VARCHAR, added.map((r) => r.unit ?? null)],
-            [VARCHAR, added.map((r) => r.source ?? null)],
-          ]);
-        }
+        // Appended (~3 µs a series), not bound as lists (~11 µs): a fresh file's first commits number thousands.
+        if (numbers.added.length > 0) flushed(appenders.series, () => appendSeries(appenders.series, numbers.added));
       }
       const { events, deadLetters, checkpoint } = batch;
       if (events.length > 0) {
