@@ -267,7 +267,8 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
       if (batch.observations.length > 0) {
         flushed(appenders.readings, () => readings.write(batch.observations, (o) => numbers.idOf(o)));
         // Appended (~3 µs a series), not bound as lists (~11 µs): a fresh file's first commits number thousands.
-        if (numbers.added.length > 0) flushed(appenders.series, () => appendSeries(appenders.series, numbers.added));
+        const added = numbers.added;
+        if (added.length > 0) flushed(appenders.series, () => appendSeries(appenders.series, added));
       }
       const { events, deadLetters, checkpoint } = batch;
       if (events.length > 0) {
