@@ -4,7 +4,11 @@ import type { z } from 'zod';
 import type { Observation } from './observation.ts';
 import { readWire, wire } from './wire.ts';
 
-export type Decoded = { ok: true; obs: Observation } | { ok: false; reason: string };
+/**
+ * `key`, when the decoder has it at hand, is the reading's series key as one string kept per series:
+ * its hash is worked out once, not for a new string per message (a tenth of the engine's thread).
+ */
+export type Decoded = { ok: true; obs: Observation; key?: string } | { ok: false; reason: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();

@@ -519,8 +519,8 @@ export class Evaluator {
     return (out.obs = checked.quality === obs.quality ? obs : { ...obs, quality: checked.quality });
   }
 
-  step(input: Observation): StepResult {
-    const key = seriesKey(input);
+  /** `key` is the input's series key when the caller has it (see Decoded). */
+  step(input: Observation, key = seriesKey(input)): StepResult {
     const out: StepResult = { obs: input, events: [], derived: [] };
     const obs = this.gate(input, key, out);
     if ((obs.value === undefined && !obs.position) || !isUsable(obs)) return out;

@@ -302,7 +302,7 @@ class Engine {
         report.deadLetters.push({ subject: m.subject, reason: decoded.reason, payload: payloadText(m.data), at: now });
         continue;
       }
-      const result = this.evaluateOne(decoded.obs, report, observations);
+      const result = this.evaluateOne(decoded.obs, report, observations, decoded.key);
       for (const sampler of this.opts.samplers ?? []) for (const o of sampler.hear(result.obs) ?? []) this.evaluateOne(o, report, observations);
       if (result.late) {
         report.late++;
@@ -313,8 +313,8 @@ class Engine {
     report.stored = observations.length;
   }
 
-  private evaluateOne(input: Observation, report: BatchReport, observations: Observation[]): StepResult {
-    const result = this.evaluator.step(input);
+  private evaluateOne(input: Observation, report: BatchReport, observations: Observation[], key?: string): StepResult {
+    const result = this.evaluator.step(input, key);
     const obs = result.obs;
     observations.push(obs, ...result.derived);
     report.derived += result.derived.length;

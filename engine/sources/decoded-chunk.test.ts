@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeObservation, encodeObservation, type Decoded } from '../codec.ts';
-import { observationSubject, type Observation } from '../observation.ts';
+import { observationSubject, seriesKey, type Observation } from '../observation.ts';
 import { ChunkReader, ChunkWriter, type Chunk, type DecodedItem, type ReadChunk } from './decoded-chunk.ts';
 
 const T0 = Date.UTC(2026, 6, 1);
@@ -18,8 +18,17 @@ function send(writer: ChunkWriter, messages: { subject: string; data: Uint8Array
   return { chunk: structuredClone(chunk, { transfer }), sent };
 }
 
+/** Message i of a chunk as decodeObservation gives it: a numbered reading also brings its series key, checked here. */
+function item(read: ReadChunk, i: number): DecodedItem {
+  const { seq, decoded, subject } = read.item(i);
+  if (!decoded.ok || decoded.key === undefined) return read.item(i);
+  const { key, ...rest } = decoded;
+  assert.equal(key, seriesKey(decoded.obs));
+  return subject === undefined ? { seq, decoded: rest } : { seq, decoded: rest, subject };
+}
+
 /** Every message of a chunk read, in order. */
-const items = (read: ReadChunk): DecodedItem[] => Array.from({ length: read.count }, (_, i) => read.item(i));
+const items = (read: ReadChunk): DecodedItem[] => Array.from({ length: read.count }, (_, i) => item(read, i));
 
 const message = (o: Observation): { subject: string; data: Uint8Array } => ({ subject: observationSubject(o), data: encodeObservation(o) });
 
@@ -39,11 +48,14 @@ test('readings cross as columns and come back as decoded, with every optional fi
   assert.deepEqual(chunk.names.map((n) => [n.station, n.unit, n.source]), [['S1', 'm', undefined], ['S2', undefined, undefined], ['S1', 'm', 'telemetry']]);
   assert.deepEqual(chunk.others.map((o) => o.seq), [12, 14]);
   const read = reader.read(chunk);
+  // Readings of a numbered series bring its key; the fix and the failure come without one.
+  const keys = Array.from({ length: read.count }, (_, i) => read.item(i).decoded).map((d) => (d.ok ? d.key : undefined));
+  assert.deepEqual(keys, ['hydro.S1.stage', 'hydro.S2.stage', undefined, 'hydro.S1.stage', undefined, 'hydro.S1.stage']);
   assert.deepEqual(items(read), sent);
   assert.deepEqual(Array.from({ length: read.count }, (_, i) => read.seq(i)), [10, 11, 12, 13, 14, 15]);
   assert.deepEqual(Array.from({ length: read.count }, (_, i) => new TextDecoder().decode(read.bytes(i))), first.map((m) => new TextDecoder().decode(m.data)));
   // Read in any order and more than once, a message is the same; the fix and the failure are found by index.
-  assert.deepEqual([4, 3, 2, 4].map((i) => read.item(i)), [sent[4], sent[3], sent[2], sent[4]]);
+  assert.deepEqual([4, 3, 2, 4].map((i) => item(read, i)), [sent[4], sent[3], sent[2], sent[4]]);
   // A later chunk sends only the series that are new, and the numbers of the others stand.
   const later = [obs('S2', 6), obs('S4', 7), obs('S1', 8, { unit: 'm' })].map(message);
   const next = send(writer, later, 16);

@@ -5,7 +5,7 @@
 // uses them. Only what does not fit (a position, a failure) is cloned as it is. The arrays and the
 // bytes as received are transferred, not copied.
 import type { Decoded } from '../codec.ts';
-import { QUALITIES, QUALITY_CODE, type Observation } from '../observation.ts';
+import { QUALITIES, QUALITY_CODE, seriesKey, type Observation } from '../observation.ts';
 
 /** One message as decoded in the worker; the subject travels only when decoding failed. */
 export interface DecodedItem {
@@ -148,11 +148,14 @@ export class ChunkWriter {
 /** The engine's side: the same series table, rebuilt from the names each chunk brings. */
 export class ChunkReader {
   private readonly table: SeriesNames[] = [];
+  /** Each series' key, made once. */
+  private readonly keys: string[] = [];
 
   /** Takes in a chunk's new series; its messages are then read one by one, when wanted. */
   read(chunk: Chunk): ReadChunk {
     this.table.push(...chunk.names);
-    return new ReadChunk(chunk, this.table);
+    this.keys.push(...chunk.names.map(seriesKey));
+    return new ReadChunk(chunk, this.table, this.keys);
   }
 }
 
@@ -169,6 +172,7 @@ export class ReadChunk {
     readonly chunk: Chunk,
     /** The reader's table: only appended to, so the indices of this chunk stand. */
     private readonly table: readonly SeriesNames[],
+    private readonly keys: readonly string[],
   ) {
     if (chunk.others.length === 0) return;
     this.other = new Int32Array(chunk.count).fill(-1);
@@ -194,7 +198,7 @@ export class ReadChunk {
     obs.value = chunk.value[i]!;
     if (n.unit !== undefined) obs.unit = n.unit;
     if (n.source !== undefined) obs.source = n.source;
-    return { seq: chunk.seq[i]!, decoded: { ok: true, obs } };
+    return { seq: chunk.seq[i]!, decoded: { ok: true, obs, key: this.keys[s]! } };
   }
 
   /** The bytes of message `i` as received; a view. */

@@ -7,7 +7,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import type { Inbound } from '../bus.ts';
 import { encodeObservation } from '../codec.ts';
-import type { Observation } from '../observation.ts';
+import { seriesKey, type Observation } from '../observation.ts';
 import { startNatsServer, type NatsServer } from '../servers/nats-server.ts';
 import { HeldAcks } from './held-acks.ts';
 import { openJetStream, type JetStreamBus } from './jetstream-source.ts';
@@ -38,7 +38,7 @@ describe('JetStream source decoding in a worker thread', () => {
   it('passes on every message decoded, in order with its seq; a bad one with its reason, subject and bytes', async () => {
     const got = await firstValueFrom(bus.source('w-all', { worker: true }).messages().pipe(take(2_002), toArray()));
     assert.deepEqual(got.map((m) => m.seq), Array.from({ length: 2_002 }, (_, i) => i + 1));
-    got.slice(0, 2_000).forEach((m, i) => assert.deepEqual(m.decoded, { ok: true, obs: reading(i + 1) }));
+    got.slice(0, 2_000).forEach((m, i) => assert.deepEqual(m.decoded, { ok: true, obs: reading(i + 1), key: seriesKey(reading(i + 1)) }));
     // Subject and bytes as received (what a late reading's dead letter shows).
     assert.equal(got[0]!.subject, 'obs.hydrology.S1.stage');
     assert.deepEqual(Buffer.from(got[1_999]!.data), Buffer.from(encodeObservation(reading(2_000))));
