@@ -663,6 +663,8 @@ export class Evaluator {
       this.advance(b, b.proposed, r.ts, out.events, touched, () => this.seriesEvidence(b, outcome.decision ?? b.lastDecision));
     }
     this.hear(key, r, obs, out, touched);
+    // The metric's key is a new string to hash: made only when some rule derives a series.
+    if (this.index.derivations.size === 0) return;
     for (const rule of this.index.derivations.get(metricKey(obs.domain, obs.metric)) ?? []) this.derive(rule, obs, out, touched);
   }
 
@@ -894,7 +896,7 @@ export class Evaluator {
 
   /** Re-evaluate the compound rules that read something touched, in dependency order. */
   private runCompounds(touched: Set<string>, at: number, events: WarningEvent[]): void {
-    if (!touched.size) return;
+    if (!touched.size || !this.index.compounds.length) return;
     // Each entry split once; entries a compound adds on the way (its own change) are split when reached.
     const parsed: [string, string, string][] = [];
     const entries = (): [string, string, string][] => {

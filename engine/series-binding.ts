@@ -1,7 +1,7 @@
 // One series rule (threshold, trend, stat, accumulation) bound to one station: its windows per
 // mode, its tier ladder with levels resolved from the station's parameters, and its lifecycle.
 import { idle, type LifecycleState } from '../alerting/lifecycle.ts';
-import { initialLadder, realign, stepLadder, topTier, type Decision, type LadderState, type Level } from '../rules/latch.ts';
+import { initialLadder, quiet, realign, stepLadder, topTier, type Decision, type LadderState, type Level } from '../rules/latch.ts';
 import { MODES, type Mode, type SeriesRule, type TierCondition } from '../rules/rule.ts';
 import { createTracker, type SignalSpec, type SignalTracker } from '../rules/window.ts';
 import type { Station } from './station.ts';
@@ -136,6 +136,10 @@ export class SeriesBinding {
     const ns = normal.push(r);
     const es = emergency === normal ? ns : emergency.push(r);
     const signal = this.mode === 'normal' ? ns : es;
+    // Most readings move no latch. Then the state stays as it is: only the ladder's time would move,
+    // and `head` already keeps the order here. A new state per reading outlived the young generation
+    // (a series is read again only after every other) and kept the collector busy.
+    if (r.ts > this.state.ladder.lastTs && quiet(this.levels, this.state.ladder, signal)) return STEPPED;
     const step = stepLadder(this.levels, this.state.ladder, r.ts, signal, this.additive);
     // The ladder checks order too; the head above already keeps it from refusing.
     if (!step.applied) return { kind: 'duplicate' };

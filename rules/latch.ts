@@ -72,7 +72,7 @@ export function topTier(levels: readonly Level[], state: LadderState): Tier | nu
 }
 
 /** No latch moves on this signal: none is mid-dwell, none's condition flips. Most readings are so. */
-function quiet(levels: readonly Level[], state: LadderState, signal: readonly number[]): boolean {
+export function quiet(levels: readonly Level[], state: LadderState, signal: readonly number[]): boolean {
   for (let i = 0; i < levels.length; i++) {
     const l = levels[i]!;
     const latch = state.latches[i]!;
