@@ -172,8 +172,8 @@ interface EngineRun {
   events: number;
   /** Cores busy on average: the engine process (all its threads), the nats-server, and the store's server if it has one. */
   cores: { node: number; nats: number; store?: number };
-  /** The share of the run the store spent committing, and in how many commits. */
-  writes?: { busy: number; commits: number };
+  /** The share of the run the store spent committing, in how many commits, and the readings of the largest. */
+  writes?: { busy: number; commits: number; largest: number };
 }
 
 async function engineRun(source: Source, count: number, opts: EngineOptions, servers: Servers): Promise<EngineRun> {
@@ -183,7 +183,7 @@ async function engineRun(source: Source, count: number, opts: EngineOptions, ser
   let events = 0;
   let started = 0;
   let cpu0 = { node: 0, nats: 0, store: 0 };
-  let writes0 = { busyMs: 0, commits: 0 };
+  let writes0 = { busyMs: 0, commits: 0, largest: 0 };
   await lastValueFrom(
     reports.pipe(
       tap((r: BatchReport) => {
@@ -203,7 +203,7 @@ async function engineRun(source: Source, count: number, opts: EngineOptions, ser
   const ms = performance.now() - started;
   const cpu1 = cpuMs(servers);
   const cores = { node: (cpu1.node - cpu0.node) / ms, nats: (cpu1.nats - cpu0.nats) / ms, ...('store' in servers && { store: (cpu1.store - cpu0.store) / ms }) };
-  return { ms, events, cores, ...(store && { writes: { busy: (store.writes.busyMs - writes0.busyMs) / ms, commits: store.writes.commits - writes0.commits } }) };
+  return { ms, events, cores, ...(store && { writes: { busy: (store.writes.busyMs - writes0.busyMs) / ms, commits: store.writes.commits - writes0.commits, largest: store.writes.largest } }) };
 }
 
 /** Paced publishing at `rate`/s for `seconds`, with the engine running: publish → warning on warn.>. */
@@ -403,7 +403,7 @@ async function engineSection(bus: JetStreamBus, dir: string, nats: NatsServer): 
   const rps = (ms: number) => N / (ms / 1000);
   const ceil = rps(ceilingMs);
   const cores = (r: EngineRun) => [r.cores.node, r.cores.nats, ...(r.cores.store === undefined ? [] : [r.cores.store])].map((c) => c.toFixed(2)).join(' + ');
-  const busy = (r: EngineRun) => (r.writes ? `${Math.round(r.writes.busy * 100)}% (${r.writes.commits} commits)` : '');
+  const busy = (r: EngineRun) => (r.writes ? `${Math.round(r.writes.busy * 100)}% (${r.writes.commits} commits, largest ${r.writes.largest.toLocaleString('en')})` : '');
   const range = (all: { ms: number }[]) => all.map((r) => Math.round(rps(r.ms))).sort((a, b) => a - b).map((n) => n.toLocaleString('en')).join(', ');
   const row = ({ phase, runs }: (typeof configs)[number]) => {
     const r = median(runs);
@@ -411,7 +411,7 @@ async function engineSection(bus: JetStreamBus, dir: string, nats: NatsServer): 
   };
   console.log(
     formatTable([
-      ['phase (median run)', 'observations', 'seconds', 'obs/s', 'vs ceiling', 'cores: engine + nats-server (+ influxd)', 'store committing', 'every run, obs/s'],
+      ['phase (median run)', 'observations', 'seconds', 'obs/s', 'vs ceiling', 'cores: engine + nats-server (+ influxd)', 'store committing (largest commit, readings)', 'every run, obs/s'],
       ['publish into JetStream (prefill)', N, publishMs / 1000, rps(publishMs), '', '', '', ''],
       ['ceiling: JetStream consume + decode only, one thread', N, ceilingMs / 1000, ceil, 1, '', '', range(ceilings)],
       ...configs.map(row),
