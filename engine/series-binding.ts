@@ -137,8 +137,9 @@ export class SeriesBinding {
     const es = emergency === normal ? ns : emergency.push(r);
     const signal = this.mode === 'normal' ? ns : es;
     // Most readings move no latch. Then the state stays as it is: only the ladder's time would move,
-    // and `head` already keeps the order here. A new state per reading outlived the young generation
-    // (a series is read again only after every other) and kept the collector busy.
+    // and `head` already keeps the order here (so the ladder's time is that of the last reading that
+    // moved a latch). A new state per reading lived until the series' next reading, long enough with
+    // many series to be promoted by the collector, which then had to collect it again.
     if (r.ts > this.state.ladder.lastTs && quiet(this.levels, this.state.ladder, signal)) return STEPPED;
     const step = stepLadder(this.levels, this.state.ladder, r.ts, signal, this.additive);
     // The ladder checks order too; the head above already keeps it from refusing.
