@@ -20,11 +20,11 @@ function send(writer: ChunkWriter, messages: { subject: string; data: Uint8Array
 
 /** Message i of a chunk as decodeObservation gives it: a numbered reading also brings its series key, checked here. */
 function item(read: ReadChunk, i: number): DecodedItem {
-  const { seq, decoded, subject } = read.item(i);
-  if (!decoded.ok || decoded.key === undefined) return read.item(i);
-  const { key, ...rest } = decoded;
+  const got = read.item(i);
+  if (!got.decoded.ok || got.decoded.key === undefined) return got;
+  const { key, ...decoded } = got.decoded;
   assert.equal(key, seriesKey(decoded.obs));
-  return subject === undefined ? { seq, decoded: rest } : { seq, decoded: rest, subject };
+  return { ...got, decoded };
 }
 
 /** Every message of a chunk read, in order. */
