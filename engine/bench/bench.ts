@@ -2,7 +2,7 @@
 // nats-server, against the ceiling of a consumer that only decodes the same messages, and memory
 // per series. One run, one table; numbers, not assertions.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bufferTime, concatMap, filter, lastValueFrom, takeWhile, tap } from 'rxjs';
@@ -402,22 +402,27 @@ async function engineSection(bus: JetStreamBus, dir: string, nats: NatsServer): 
 
   const rps = (ms: number) => N / (ms / 1000);
   const ceil = rps(ceilingMs);
-  const cores = (r: EngineRun) => [r.cores.node, r.cores.nats, ...(r.cores.store === undefined ? [] : [r.cores.store])].map((c) => c.toFixed(2)).join(' + ');
+  const parts = (r: EngineRun) => [r.cores.node, r.cores.nats, ...(r.cores.store === undefined ? [] : [r.cores.store])];
+  const cores = (r: EngineRun) => parts(r).map((c) => c.toFixed(2)).join(' + ');
+  /** CPU of every process the run used, µs per observation: cores busy × seconds / observations. */
+  const cpuPerObs = (r: EngineRun) => (parts(r).reduce((a, c) => a + c, 0) * r.ms * 1000) / N;
   const busy = (r: EngineRun) => (r.writes ? `${Math.round(r.writes.busy * 100)}% (${r.writes.commits} commits, largest ${r.writes.largest.toLocaleString('en')})` : '');
   const range = (all: { ms: number }[]) => all.map((r) => Math.round(rps(r.ms))).sort((a, b) => a - b).map((n) => n.toLocaleString('en')).join(', ');
   const row = ({ phase, runs }: (typeof configs)[number]) => {
     const r = median(runs);
-    return [phase, N, r.ms / 1000, rps(r.ms), rps(r.ms) / ceil, cores(r), busy(r), range(runs)];
+    return [phase, N, r.ms / 1000, rps(r.ms), rps(r.ms) / ceil, cores(r), cpuPerObs(r), busy(r), range(runs)];
   };
   console.log(
     formatTable([
-      ['phase (median run)', 'observations', 'seconds', 'obs/s', 'vs ceiling', 'cores: engine + nats-server (+ influxd)', 'store committing (largest commit, readings)', 'every run, obs/s'],
-      ['publish into JetStream (prefill)', N, publishMs / 1000, rps(publishMs), '', '', '', ''],
-      ['ceiling: JetStream consume + decode only, one thread', N, ceilingMs / 1000, ceil, 1, '', '', range(ceilings)],
+      ['phase (median run)', 'observations', 'seconds', 'obs/s', 'vs ceiling', 'cores: engine + nats-server (+ influxd)', 'CPU µs per obs (those processes)', 'store committing (largest commit, readings)', 'every run, obs/s'],
+      ['publish into JetStream (prefill)', N, publishMs / 1000, rps(publishMs), '', '', '', '', ''],
+      ['ceiling: JetStream consume + decode only, one thread', N, ceilingMs / 1000, ceil, 1, '', '', '', range(ceilings)],
       ...configs.map(row),
     ]),
   );
-  console.log(`\nwarning events: ${median(configs[2]!.runs).events.toLocaleString()} in the DuckDB run`);
+  // The budget every process shares: at 100,000 obs/s each core gives 10 µs per observation.
+  console.log(`\nCPU budget at 100,000 obs/s on this machine's ${availableParallelism()} cores: ${availableParallelism() * 10} µs per observation, engine, nats-server and store together`);
+  console.log(`warning events: ${median(configs[2]!.runs).events.toLocaleString()} in the DuckDB run`);
   console.log(
     `publish → warning received on warn.> at ${rate.toLocaleString()} obs/s for ${seconds} s (engine as seed run runs it, batches ≤ 5000 / 50 ms): ` +
       (delays.length ? `n=${delays.length}, p50 ${percentile(delays, 0.5).toFixed(1)} ms, p99 ${percentile(delays, 0.99).toFixed(1)} ms, max ${delays[delays.length - 1]!.toFixed(1)} ms` : 'no warnings'),
