@@ -420,8 +420,9 @@ async function engineSection(bus: JetStreamBus, dir: string, nats: NatsServer): 
       ...configs.map(row),
     ]),
   );
-  // The budget every process shares: at 100,000 obs/s each core gives 10 µs per observation.
-  console.log(`\nCPU budget at 100,000 obs/s on this machine's ${availableParallelism()} cores: ${availableParallelism() * 10} µs per observation, engine, nats-server and store together`);
+  const target = 100_000;
+  // What every process shares: each core gives a second of CPU a second.
+  console.log(`\nCPU budget at ${target.toLocaleString('en')} obs/s on this machine's ${availableParallelism()} cores: ${(availableParallelism() * 1e6) / target} µs per observation, engine, nats-server and store together`);
   console.log(`warning events: ${median(configs[2]!.runs).events.toLocaleString()} in the DuckDB run`);
   console.log(
     `publish → warning received on warn.> at ${rate.toLocaleString()} obs/s for ${seconds} s (engine as seed run runs it, batches ≤ 5000 / 50 ms): ` +
