@@ -1,7 +1,6 @@
 // The worker side of worker-source.ts: its own connection and durable consumer, every message
 // decoded here and passed to the engine in chunks; the engine's acks come back by seq.
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeObservation } from '../codec.ts';
 import { HeldAcks } from './held-acks.ts';
 import { openJetStream } from './jetstream-source.ts';
 import { ChunkWriter } from './decoded-chunk.ts';
@@ -33,7 +32,7 @@ const subscription = bus
   .subscribe({
     next: (m) => {
       held.hold(m);
-      chunk.add(m.seq!, m.subject, m.data, decodeObservation(m.subject, m.data));
+      chunk.add(m.seq!, m.subject, m.data);
       if (chunk.full) flush();
       else if (!scheduled) {
         scheduled = true;

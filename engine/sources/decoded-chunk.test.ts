@@ -11,7 +11,7 @@ const obs = (station: string, i: number, extra: Partial<Observation> = {}): Obse
 function send(writer: ChunkWriter, messages: { subject: string; data: Uint8Array }[], firstSeq: number): { chunk: Chunk; sent: DecodedItem[] } {
   const sent = messages.map(({ subject, data }, i): DecodedItem => {
     const decoded: Decoded = decodeObservation(subject, data);
-    writer.add(firstSeq + i, subject, data, decoded);
+    writer.add(firstSeq + i, subject, data);
     return decoded.ok ? { seq: firstSeq + i, decoded } : { seq: firstSeq + i, decoded, subject };
   });
   const { chunk, transfer } = writer.take();
@@ -83,11 +83,11 @@ test('a subject with a different source on every message stops being numbered af
 test('a writer is full at its capacity and empty again once taken', () => {
   const writer = new ChunkWriter(2);
   const [a, b] = [obs('S1', 1), obs('S1', 2)].map(message);
-  writer.add(1, a!.subject, a!.data, decodeObservation(a!.subject, a!.data));
+  writer.add(1, a!.subject, a!.data);
   assert.equal(writer.full, false);
-  writer.add(2, b!.subject, b!.data, decodeObservation(b!.subject, b!.data));
+  writer.add(2, b!.subject, b!.data);
   assert.equal(writer.full, true);
-  assert.throws(() => writer.add(3, a!.subject, a!.data, decodeObservation(a!.subject, a!.data)), /full/);
+  assert.throws(() => writer.add(3, a!.subject, a!.data), /full/);
   assert.deepEqual([...writer.take().chunk.seq], [1, 2]);
   assert.equal(writer.length, 0);
 });

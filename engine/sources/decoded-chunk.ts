@@ -3,9 +3,11 @@
 // reading travels as numbers in typed arrays (seq, time, value, quality) and the index of its series
 // in a table both sides keep, whose new entries (names, unit, source) go with the first chunk that
 // uses them. Only what does not fit (a position, a failure) is cloned as it is. The arrays and the
-// bytes as received are transferred, not copied.
-import type { Decoded } from '../codec.ts';
+// bytes as received are transferred, not copied. A reading of a subject already numbered is read
+// straight from its bytes into the columns when it has the usual shape (reading-scan.ts).
+import { decodeObservation, type Decoded } from '../codec.ts';
 import { QUALITIES, QUALITY_CODE, seriesKey, type Observation } from '../observation.ts';
+import { ReadingScanner, spanEquals } from './reading-scan.ts';
 
 /** One message as decoded in the worker; the subject travels only when decoding failed. */
 export interface DecodedItem {
@@ -47,14 +49,36 @@ const OTHER = 0xffff_ffff;
 /** Units and sources one subject is numbered with at most: a source that names each message is not worth a table. */
 const VARIANTS = 8;
 
+const encoder = new TextEncoder();
+const bytesOf = (s: string | undefined): Uint8Array | undefined => (s === undefined ? undefined : encoder.encode(s));
+
+/** A series numbered under a subject, with its unit and source as bytes for the scanner to compare. */
+interface Variant {
+  names: SeriesNames;
+  index: number;
+  unit: Uint8Array | undefined;
+  source: Uint8Array | undefined;
+}
+
+/** A subject's series (nearly always one), and its domain, station and metric as bytes. */
+interface Subject {
+  tokens: Uint8Array[];
+  variants: Variant[];
+}
+
+/** The span (start -1: absent) holds `bytes` (undefined: absent). */
+const spanIs = (data: Uint8Array, start: number, end: number, bytes: Uint8Array | undefined): boolean =>
+  start < 0 ? bytes === undefined : bytes !== undefined && spanEquals(data, start, end, bytes);
+
 /**
  * The worker's side: collects up to `capacity` messages and gives them up as a chunk with what to
  * transfer. The table keeps `maxSeries` series at most (a source that varies its unit or source name
  * without end must not grow it without end); readings of any more travel as objects.
  */
 export class ChunkWriter {
-  /** Series by subject, then by unit and source (nearly always one). */
-  private readonly table = new Map<string, { names: SeriesNames; index: number }[]>();
+  /** Series by subject, then by unit and source. */
+  private readonly table = new Map<string, Subject>();
+  private readonly scanner = new ReadingScanner();
   private size = 0;
   private names: SeriesNames[] = [];
   private count = 0;
@@ -83,11 +107,20 @@ export class ChunkWriter {
     return this.count === this.capacity;
   }
 
-  add(seq: number, subject: string, data: Uint8Array, decoded: Decoded): void {
+  /** Decodes a message and adds it. */
+  add(seq: number, subject: string, data: Uint8Array): void {
     if (this.full) throw new Error('the chunk is full: take it before adding more');
     const i = this.count++;
     this.seq[i] = seq;
     this.payloads.push(data);
+    const known = this.table.get(subject);
+    const { scanner } = this;
+    const fast = known && scanner.scan(data, known.tokens) ? this.variantOf(known, data) : undefined;
+    if (fast) {
+      this.put(i, fast.index, scanner.ts, scanner.value, scanner.quality);
+      return;
+    }
+    const decoded = decodeObservation(subject, data);
     const index = decoded.ok && decoded.obs.value !== undefined && !decoded.obs.position ? this.seriesOf(subject, decoded.obs) : undefined;
     if (index === undefined || !decoded.ok) {
       this.series[i] = OTHER;
@@ -95,10 +128,21 @@ export class ChunkWriter {
       return;
     }
     const { obs } = decoded;
-    this.series[i] = index;
-    this.ts[i] = obs.ts;
-    this.value[i] = obs.value!;
-    this.quality[i] = QUALITY_CODE.get(obs.quality)!;
+    this.put(i, index, obs.ts, obs.value!, QUALITY_CODE.get(obs.quality)!);
+  }
+
+  private put(i: number, series: number, ts: number, value: number, quality: number): void {
+    this.series[i] = series;
+    this.ts[i] = ts;
+    this.value[i] = value;
+    this.quality[i] = quality;
+  }
+
+  /** The subject's series with the unit and source the scanner found. */
+  private variantOf(known: Subject, data: Uint8Array): Variant | undefined {
+    const { unitStart, unitEnd, sourceStart, sourceEnd } = this.scanner;
+    for (const v of known.variants) if (spanIs(data, unitStart, unitEnd, v.unit) && spanIs(data, sourceStart, sourceEnd, v.source)) return v;
+    return undefined;
   }
 
   take(): { chunk: Chunk; transfer: ArrayBuffer[] } {
@@ -132,14 +176,14 @@ export class ChunkWriter {
   /** The series index of a reading, numbering it (and sending its names) when it is new. */
   private seriesOf(subject: string, obs: Observation): number | undefined {
     let known = this.table.get(subject);
-    const found = known?.find(({ names }) => names.unit === obs.unit && names.source === obs.source);
+    const found = known?.variants.find(({ names }) => names.unit === obs.unit && names.source === obs.source);
     if (found) return found.index;
-    if (this.size >= this.maxSeries || (known?.length ?? 0) >= VARIANTS) return undefined;
+    if (this.size >= this.maxSeries || (known?.variants.length ?? 0) >= VARIANTS) return undefined;
     const names: SeriesNames = { domain: obs.domain, station: obs.station, metric: obs.metric };
     if (obs.unit !== undefined) names.unit = obs.unit;
     if (obs.source !== undefined) names.source = obs.source;
-    if (!known) this.table.set(subject, (known = []));
-    known.push({ names, index: this.size });
+    if (!known) this.table.set(subject, (known = { tokens: [obs.domain, obs.station, obs.metric].map((t) => encoder.encode(t)), variants: [] }));
+    known.variants.push({ names, index: this.size, unit: bytesOf(obs.unit), source: bytesOf(obs.source) });
     this.names.push(names);
     return this.size++;
   }
