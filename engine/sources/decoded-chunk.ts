@@ -6,7 +6,7 @@
 // bytes as received are transferred, not copied. A reading of a subject already numbered is read
 // straight from its bytes into the columns when it has the usual shape (reading-scan.ts).
 import { decodeObservation, type Decoded } from '../codec.ts';
-import { QUALITIES, QUALITY_CODE, seriesKey, type Observation } from '../observation.ts';
+import { QUALITIES, QUALITY_CODE, TOKEN, seriesKey, type Observation } from '../observation.ts';
 import { ReadingScanner, spanEquals } from './reading-scan.ts';
 
 /** One message as decoded in the worker; the subject travels only when decoding failed. */
@@ -50,21 +50,39 @@ const OTHER = 0xffff_ffff;
 const VARIANTS = 8;
 
 const encoder = new TextEncoder();
-const bytesOf = (s: string | undefined): Uint8Array | undefined => (s === undefined ? undefined : encoder.encode(s));
+const utf8 = new TextDecoder();
+/** A string's UTF-8 bytes, or undefined when they do not give it back (a lone surrogate encodes as U+FFFD's). */
+const exactBytes = (s: string): Uint8Array | undefined => {
+  const bytes = encoder.encode(s);
+  return utf8.decode(bytes) === s ? bytes : undefined;
+};
 
-/** A series numbered under a subject, with its unit and source as bytes for the scanner to compare. */
+/**
+ * A series numbered under a subject, with its unit and source as bytes for the scanner to compare;
+ * `bytes` is undefined when a unit or source has no exact bytes, and its readings are not scanned.
+ */
 interface Variant {
   names: SeriesNames;
   index: number;
-  unit: Uint8Array | undefined;
-  source: Uint8Array | undefined;
+  bytes: { unit: Uint8Array | undefined; source: Uint8Array | undefined } | undefined;
 }
 
-/** A subject's series (nearly always one), and its domain, station and metric as bytes. */
+/**
+ * A subject's series (nearly always one), and its domain, station and metric as bytes; `tokens` is
+ * undefined when one is not a TOKEN (decodeObservation takes the subject's names as they are, but
+ * rejects such a name in a message), and the subject's readings are not scanned.
+ */
 interface Subject {
-  tokens: Uint8Array[];
+  tokens: Uint8Array[] | undefined;
   variants: Variant[];
 }
+
+const scannable = (names: SeriesNames): Variant['bytes'] => {
+  const unit = names.unit === undefined ? undefined : exactBytes(names.unit);
+  const source = names.source === undefined ? undefined : exactBytes(names.source);
+  if ((names.unit !== undefined && !unit) || (names.source !== undefined && !source)) return undefined;
+  return { unit, source };
+};
 
 /** The span (start -1: absent) holds `bytes` (undefined: absent). */
 const spanIs = (data: Uint8Array, start: number, end: number, bytes: Uint8Array | undefined): boolean =>
@@ -115,7 +133,7 @@ export class ChunkWriter {
     this.payloads.push(data);
     const known = this.table.get(subject);
     const { scanner } = this;
-    const fast = known && scanner.scan(data, known.tokens) ? this.variantOf(known, data) : undefined;
+    const fast = known?.tokens && scanner.scan(data, known.tokens) ? this.variantOf(known, data) : undefined;
     if (fast) {
       this.put(i, fast.index, scanner.ts, scanner.value, scanner.quality);
       return;
@@ -141,7 +159,7 @@ export class ChunkWriter {
   /** The subject's series with the unit and source the scanner found. */
   private variantOf(known: Subject, data: Uint8Array): Variant | undefined {
     const { unitStart, unitEnd, sourceStart, sourceEnd } = this.scanner;
-    for (const v of known.variants) if (spanIs(data, unitStart, unitEnd, v.unit) && spanIs(data, sourceStart, sourceEnd, v.source)) return v;
+    for (const v of known.variants) if (v.bytes && spanIs(data, unitStart, unitEnd, v.bytes.unit) && spanIs(data, sourceStart, sourceEnd, v.bytes.source)) return v;
     return undefined;
   }
 
@@ -182,8 +200,12 @@ export class ChunkWriter {
     const names: SeriesNames = { domain: obs.domain, station: obs.station, metric: obs.metric };
     if (obs.unit !== undefined) names.unit = obs.unit;
     if (obs.source !== undefined) names.source = obs.source;
-    if (!known) this.table.set(subject, (known = { tokens: [obs.domain, obs.station, obs.metric].map((t) => encoder.encode(t)), variants: [] }));
-    known.variants.push({ names, index: this.size, unit: bytesOf(obs.unit), source: bytesOf(obs.source) });
+    if (!known) {
+      const tokens = [obs.domain, obs.station, obs.metric];
+      known = { tokens: tokens.every((t) => TOKEN.test(t)) ? tokens.map((t) => encoder.encode(t)) : undefined, variants: [] };
+      this.table.set(subject, known);
+    }
+    known.variants.push({ names, index: this.size, bytes: scannable(names) });
     this.names.push(names);
     return this.size++;
   }

@@ -3,9 +3,10 @@
 // bytes into numbers with no string, object or schema check made. Over the bench's messages the
 // chunk writer took ~2.4 µs a message through decodeObservation (UTF-8 decoding, JSON.parse and the
 // checks most of it) and takes ~0.9 µs this way.
-// It takes only what it reads exactly and what decodeObservation accepts with the same value;
-// anything else (an escape, an exponent, a position, a repeated or unknown key) it leaves to
-// decodeObservation, and a test holds the two to the same answers.
+// It takes only what it reads exactly; anything else (an escape, an exponent, a position, a repeated
+// or unknown key) it leaves to decodeObservation. It does not judge a unit or source: the chunk
+// writer takes a scanned reading only when those bytes are a series decodeObservation has numbered
+// under the subject, and a test holds the two to the same answers.
 import { QUALITIES } from '../observation.ts';
 
 const encoder = new TextEncoder();
@@ -14,7 +15,7 @@ const KEYS = ['domain', 'station', 'metric', 'ts', 'value', 'quality', 'unit', '
 const KEY_BYTES = KEYS.map((k) => encoder.encode(k));
 const [TS, VALUE, QUALITY, UNIT] = (['ts', 'value', 'quality', 'unit'] as const).map((k) => KEYS.indexOf(k)) as [number, number, number, number];
 /** Keys below this are the names, compared with the subject's. */
-const NAMES = 3;
+const NAME_KEYS = 3;
 const QUALITY_BYTES = QUALITIES.map((q) => encoder.encode(q));
 const RELIABLE = QUALITIES.indexOf('reliable');
 
@@ -60,7 +61,7 @@ function keyAt(data: Uint8Array, i: number, end: number): number {
   return -1;
 }
 
-/** Reads messages one at a time; what the last scan found is in its fields. */
+/** Reads messages one at a time; what a scan found is in its fields, which hold only after it returned true. */
 export class ReadingScanner {
   ts = 0;
   value = 0;
@@ -73,8 +74,8 @@ export class ReadingScanner {
   sourceEnd = -1;
 
   /**
-   * Reads a reading of the subject whose domain, station and metric are `names` (as bytes: subject
-   * tokens, so no quote or backslash). False when the message is not in the shape read here.
+   * Reads a reading of the subject whose domain, station and metric are `names`, as the bytes of
+   * TOKENs (the caller makes sure). False when the message is not in the shape read here.
    */
   scan(data: Uint8Array, names: readonly Uint8Array[]): boolean {
     this.quality = RELIABLE;
@@ -130,7 +131,8 @@ export class ReadingScanner {
       if (scale === 0) return -1;
     }
     const b = data[i];
-    if (i - start - (scale > 0 ? 1 : 0) > MAX_DIGITS || b === DOT || b === 0x65 || b === 0x45) return -1;
+    const digits = i - start - (scale > 0 ? 1 : 0); // less the decimal point
+    if (digits > MAX_DIGITS || b === DOT || b === 0x65 || b === 0x45) return -1;
     if (time) this.ts = m;
     else {
       const v = m / POW10[scale]!;
@@ -145,7 +147,7 @@ export class ReadingScanner {
     const end = stringEnd(data, i);
     if (end < 0) return -1;
     const start = i + 1;
-    if (key < NAMES) return spanEquals(data, start, end, names[key]!) ? end + 1 : -1;
+    if (key < NAME_KEYS) return spanEquals(data, start, end, names[key]!) ? end + 1 : -1;
     if (key === QUALITY) {
       this.quality = QUALITY_BYTES.findIndex((q) => spanEquals(data, start, end, q));
       return this.quality < 0 ? -1 : end + 1;
