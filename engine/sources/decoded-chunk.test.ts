@@ -91,3 +91,21 @@ test('a writer is full at its capacity and empty again once taken', () => {
   assert.deepEqual([...writer.take().chunk.seq], [1, 2]);
   assert.equal(writer.length, 0);
 });
+
+test('a subject whose names are not tokens, and a unit or source without exact UTF-8 bytes, are left to decodeObservation', () => {
+  const encoder = new TextEncoder();
+  const messages = [
+    // The subject's names are taken as they are; the same name in a message is not a token, and is rejected.
+    ['obs.hydro.S:1.stage', '{"ts":1,"value":2}'],
+    ['obs.hydro.S:1.stage', '{"station":"S:1","ts":1,"value":2}'],
+    // A lone surrogate encodes as U+FFFD's bytes: a reading in U+FFFD is another series.
+    ['obs.hydro.S1.stage', '{"ts":1,"value":2,"unit":"\\ud800"}'],
+    ['obs.hydro.S1.stage', '{"ts":2,"value":2,"unit":"\uFFFD"}'],
+    ['obs.hydro.S1.stage', '{"ts":3,"value":2,"source":"x\\udfff"}'],
+    ['obs.hydro.S1.stage', '{"ts":4,"value":2,"source":"x\uFFFD"}'],
+  ].map(([subject, text]) => ({ subject: subject!, data: encoder.encode(text) }));
+  const { chunk, sent } = send(new ChunkWriter(10), messages, 1);
+  const got = items(new ChunkReader().read(chunk));
+  assert.deepEqual(got, sent);
+  assert.deepEqual(got.map(({ decoded: d }) => (d.ok ? [d.obs.unit, d.obs.source] : [])), [[undefined, undefined], [], ['\ud800', undefined], ['\uFFFD', undefined], [undefined, 'x\udfff'], [undefined, 'x\uFFFD']]);
+});

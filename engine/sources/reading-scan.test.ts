@@ -117,24 +117,3 @@ test('a chunk gives back what decodeObservation gives, whichever way each messag
     });
   }
 });
-
-test('a subject whose names are not tokens, and a unit or source without exact UTF-8 bytes, are left to decodeObservation', () => {
-  const writer = new ChunkWriter(10);
-  const messages = [
-    // The subject's names are taken as they are; the same name in a message is not a token, and is rejected.
-    ['obs.hydro.S:1.stage', '{"ts":1,"value":2}'],
-    ['obs.hydro.S:1.stage', '{"station":"S:1","ts":1,"value":2}'],
-    // A lone surrogate encodes as U+FFFD's bytes: a reading in U+FFFD is another series.
-    ['obs.hydro.S1.stage', '{"ts":1,"value":2,"unit":"\\ud800"}'],
-    ['obs.hydro.S1.stage', '{"ts":2,"value":2,"unit":"\uFFFD"}'],
-    ['obs.hydro.S1.stage', '{"ts":3,"value":2,"source":"x\\udfff"}'],
-    ['obs.hydro.S1.stage', '{"ts":4,"value":2,"source":"x\uFFFD"}'],
-  ].map(([subject, text]) => ({ subject: subject!, data: encoder.encode(text) }));
-  messages.forEach((m, i) => writer.add(i, m.subject, m.data));
-  const { chunk, transfer } = writer.take();
-  const read = new ChunkReader().read(structuredClone(chunk, { transfer }));
-  const got = messages.map((_, i) => read.item(i).decoded);
-  assert.deepEqual(got.map((d) => d.ok), [true, false, true, true, true, true]);
-  assert.deepEqual(got.map((d) => (d.ok ? [d.obs.unit, d.obs.source] : [])), [[undefined, undefined], [], ['\ud800', undefined], ['\uFFFD', undefined], [undefined, 'x\udfff'], [undefined, 'x\uFFFD']]);
-  messages.forEach((m, i) => assert.deepEqual(got[i]!.ok ? { ok: true, obs: { ...got[i]!.obs } } : got[i], decodeObservation(m.subject, m.data)));
-});
