@@ -6,7 +6,7 @@ import { firstValueFrom, lastValueFrom, Subject, take, tap, toArray } from 'rxjs
 import { parseRuleFile } from '../rules/loader.ts';
 import type { Inbound, Source } from './bus.ts';
 import { encodeObservation } from './codec.ts';
-import { observationSubject, type Observation } from './observation.ts';
+import { observationSubject, seriesKey, type Observation } from './observation.ts';
 import { DLQ_SUBJECT, startEngine, type BatchReport } from './pipeline.ts';
 import type { WarningSink } from './sinks/sink.ts';
 import { MemoryBus } from './sources/memory-bus.ts';
@@ -270,4 +270,31 @@ test('a later batch failing in its sinks does not overtake the commit of the bat
   assert.deepEqual(gated.commits.map((c) => c.events.map((e) => e.kind)), [['issued']], 'the first batch committed, the second not');
   assert.deepEqual(seen.map((r) => r.events.map((e) => e.kind)), [['issued']], 'and reported before the error');
   await gated.store.close();
+});
+
+test('derived readings and a sampler’s are stored under their own series, each row under its own key, beside the readings they came from', async () => {
+  const village = parseRuleFile(
+    'v.yaml',
+    'id: village\ntitle: Village\ndomain: hydrology\nkind: accumulation\nmatch: { metric: areal_rain, derive: { function: areal, inputs: { x: rain } } }\nwindows: [1h]\ntiers: { red: { above: { 1h: 100 } } }\n',
+  ).rules;
+  const linked = new Map<string, Station>([
+    ['R1', { id: 'R1', name: 'R1', domain: 'hydrology', lon: 0, lat: 0, tags: [], params: {} }],
+    ['V1', { id: 'V1', name: 'V1', domain: 'hydrology', lon: 0, lat: 0, tags: [], params: {}, links: { R1: 1 } }],
+  ]);
+  const bus = new MemoryBus();
+  const store = await openDuckDbStore(':memory:');
+  const commits: CommitBatch[] = [];
+  const spy: Store = { ...store, commit: (b) => (commits.push(b), store.commit(b)) };
+  const echo = { hear: (o: Observation) => [{ ...o, metric: 'echo', value: o.value! * 10 }], sample: () => [] };
+  const { reports } = await startEngine(bus.source(), village, linked, { store: spy, publisher: bus, sinks: [], samplers: [echo], tickMs: 0, batch: { maxWaitMs: 5 } });
+  const done = lastValueFrom(reports.pipe(toArray()));
+  for (const minute of [0, 10]) await bus.publish('obs.hydrology.R1.rain', encodeObservation({ ...obs(minute, minute + 1), station: 'R1', metric: 'rain' }));
+  bus.close();
+  await done;
+  for (const c of commits) assert.deepEqual(c.keys, c.observations.map(seriesKey));
+  const values = async (series: string): Promise<number[]> => (await store.range(series, -Infinity, Infinity)).map((o) => o.value!);
+  assert.deepEqual(await values('hydrology.R1.rain'), [1, 11]);
+  assert.deepEqual(await values('hydrology.V1.areal_rain'), [1, 11]);
+  assert.deepEqual(await values('hydrology.R1.echo'), [10, 110]);
+  await store.close();
 });

@@ -37,13 +37,14 @@ export class ReadingChunks {
   constructor(private readonly appender: DuckDBAppender) {}
 
   /**
-   * Appends a row per reading, its series numbered by `idOf`. On a failure nothing more is appended
-   * and the rows held are dropped; the caller clears the appender of those it took.
+   * Appends a row per reading, its series numbered by `idOf` (given the reading and its index). On a
+   * failure nothing more is appended and the rows held are dropped; the caller clears the appender of those it took.
    */
-  write(observations: readonly Observation[], idOf: (o: Observation) => number): void {
+  write(observations: readonly Observation[], idOf: (o: Observation, i: number) => number): void {
     try {
-      for (const o of observations) {
-        this.add(o, idOf(o));
+      for (let i = 0; i < observations.length; i++) {
+        const o = observations[i]!;
+        this.add(o, idOf(o, i));
         if (this.count === SIZE) this.flush();
       }
       this.flush();

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Observation } from '../observation.ts';
+import { seriesKey, type Observation } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openDuckDbStore } from './duckdb-store.ts';
@@ -81,6 +81,25 @@ void test('a commit that fails halfway through its readings leaves none of them,
   store = await openDuckDbStore(file);
   assert.deepEqual(await read(), [[2], [1], [1]]);
   await store.close();
+});
+
+void test('readings are numbered by the series keys a commit passes, and by their names without them: one series row either way', async () => {
+  const file = path.join(dir, 'keys.duckdb');
+  const store = await openDuckDbStore(file);
+  const reading = (station: string, ts: number, unit?: string): Observation => ({ domain: 'hydro', station, metric: 'level', ts, value: ts, quality: 'reliable', ...(unit && { unit }) });
+  const keyed = [reading('S1', 1), reading('S2', 2, 'm'), reading('S3', 3), reading('S1', 4, 'm')];
+  await store.commit({ observations: keyed, keys: keyed.map(seriesKey), events: [], deadLetters: [] });
+  await store.commit({ observations: [reading('S2', 5, 'm'), reading('S1', 6), reading('S3', 7, 'm')], events: [], deadLetters: [] });
+  const read = async (s: string): Promise<string[]> => (await store.range(`hydro.${s}.level`, -Infinity, Infinity)).map((o) => `${o.ts}${o.unit ?? ''}`);
+  assert.deepEqual(await Promise.all(['S1', 'S2', 'S3'].map(read)), [['1', '4m', '6'], ['2m', '5m'], ['3', '7m']]);
+  await store.close();
+  const instance = await DuckDBInstance.create(file);
+  const db = await instance.connect();
+  assert.deepEqual((await db.runAndReadAll('SELECT key, unit FROM series ORDER BY key, unit NULLS FIRST')).getRows(), [
+    ['hydro.S1.level', null], ['hydro.S1.level', 'm'], ['hydro.S2.level', 'm'], ['hydro.S3.level', null], ['hydro.S3.level', 'm'],
+  ]);
+  db.closeSync();
+  instance.closeSync();
 });
 
 void test('readings of every shape, over several chunks, read back as written', async () => {

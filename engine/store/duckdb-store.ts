@@ -6,7 +6,7 @@ import {
   BIGINT, DuckDBInstance, DuckDBTimestampValue, LIST, TIMESTAMP, VARCHAR, listValue,
   type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBValue,
 } from '@duckdb/node-api';
-import { QUALITIES, type Observation } from '../observation.ts';
+import { QUALITIES, seriesKey, type Observation } from '../observation.ts';
 import type { WarningEvent } from '../warning.ts';
 import type { Delivery, DeliveryQuery } from '../delivery.ts';
 import type { AlertingBatch, AuditEntry, Bucket, EpisodeRow, CommitBatch, DeadLetter, StateRow, Store, WarningQuery, Restored } from './store.ts';
@@ -265,7 +265,8 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
   const commitNow = (batch: CommitBatch, warnings: 'append' | 'insert'): Promise<void> =>
     numbered(numbers, () => transaction(writer, async () => {
       if (batch.observations.length > 0) {
-        flushed(appenders.readings, () => readings.write(batch.observations, (o) => numbers.idOf(o)));
+        const { keys } = batch;
+        flushed(appenders.readings, () => readings.write(batch.observations, (o, i) => numbers.idOf(o, keys?.[i] ?? seriesKey(o))));
         // Appended (~3 µs a series), not bound as lists (~11 µs): a fresh file's first commits number thousands.
         const added = numbers.added;
         if (added.length > 0) flushed(appenders.series, () => appendSeries(appenders.series, added));

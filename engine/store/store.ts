@@ -48,6 +48,11 @@ export interface AuditEntry {
 
 export interface CommitBatch {
   observations: Observation[];
+  /**
+   * Each observation's series key (seriesKey), in the same order, when the caller has them (the
+   * engine keeps one string per series): the embedded store numbers series by it, building none.
+   */
+  keys?: string[];
   events: WarningEvent[];
   deadLetters: DeadLetter[];
   audit?: AuditEntry[];
