@@ -18,6 +18,11 @@ before(() => {
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+const WARNED_AT = Date.UTC(2026, 6, 1);
+/** A warning of rule r about entity `id`, at `at`. */
+const warning = (id: string, at = WARNED_AT): WarningEvent =>
+  ({ id, kind: 'issued', rule: { id: 'r', title: 'r', hash: 'h' }, domain: 'hydro', entity: id, station: { id, name: id, lon: 0, lat: 0 }, tier: 'blue', previousTier: null, at, issuedAt: at, summary: id, evidence: { metric: 'level', condition: 'c', readings: [] } }) as unknown as WarningEvent;
+
 storeConformance('duckdb', () => {
   const file = path.join(dir, `store-${++files}.duckdb`);
   return Promise.resolve({ open: () => openDuckDbStore(file) });
@@ -28,9 +33,8 @@ void test('retention: readings and dead letters older than the days asked are de
   let now = Date.UTC(2026, 0, 31);
   const file = path.join(dir, 'retention.duckdb');
   const reading = (ts: number): Observation => ({ domain: 'hydro', station: 'S1', metric: 'level', ts, value: 1, quality: 'reliable' });
-  const warning = { id: 'w1', kind: 'issued', rule: { id: 'r', title: 'r', hash: 'h' }, domain: 'hydro', entity: 'S1', station: { id: 'S1', name: 'S1', lon: 0, lat: 0 }, tier: 'blue', previousTier: null, at: now - 40 * DAY, issuedAt: now - 40 * DAY, summary: 's', evidence: { metric: 'level', condition: 'c', readings: [] } } as unknown as WarningEvent;
   let store = await openDuckDbStore(file);
-  await store.commit({ observations: [reading(now - 40 * DAY), reading(now - 20 * DAY), reading(now - DAY)], events: [warning], deadLetters: [{ subject: 's', reason: 'r', payload: 'p', at: now - 40 * DAY }] });
+  await store.commit({ observations: [reading(now - 40 * DAY), reading(now - 20 * DAY), reading(now - DAY)], events: [warning('w1', now - 40 * DAY)], deadLetters: [{ subject: 's', reason: 'r', payload: 'p', at: now - 40 * DAY }] });
   await store.close();
 
   store = await openDuckDbStore(file, { retentionDays: 30, clock: () => now });
@@ -44,17 +48,14 @@ void test('retention: readings and dead letters older than the days asked are de
   await store.close();
 });
 
-void test('warnings keep their insertion order across a reopen and across a commit redone for an id stored before', async () => {
+void test('warnings keep their insertion order across a reopen, and an id committed again is read once, where it was first stored', async () => {
   const file = path.join(dir, 'order.duckdb');
-  const at = Date.UTC(2026, 6, 1);
-  const warning = (id: string): WarningEvent =>
-    ({ id, kind: 'issued', rule: { id: 'r', title: 'r', hash: 'h' }, domain: 'hydro', entity: id, station: { id, name: id, lon: 0, lat: 0 }, tier: 'blue', previousTier: null, at, issuedAt: at, summary: id, evidence: { metric: 'level', condition: 'c', readings: [] } }) as unknown as WarningEvent;
-  const reading: Observation = { domain: 'hydro', station: 'S1', metric: 'level', ts: at, value: 1, quality: 'reliable' };
+  const reading: Observation = { domain: 'hydro', station: 'S1', metric: 'level', ts: WARNED_AT, value: 1, quality: 'reliable' };
   let store = await openDuckDbStore(file);
   await store.commit({ observations: [], events: [warning('z'), warning('y')], deadLetters: [] });
   await store.close();
   store = await openDuckDbStore(file);
-  // 'y' is stored: the commit is redone, and all of it lands once.
+  // 'y' is stored already: the commit lands whole, and 'y' is read once.
   await store.commit({ observations: [reading], events: [warning('x'), warning('y')], deadLetters: [] });
   await store.commit({ observations: [], events: [warning('w')], deadLetters: [] });
   assert.deepEqual((await store.warnings()).map((w) => w.id), ['z', 'y', 'x', 'w']);
@@ -220,4 +221,31 @@ void test('a file with the keyed rule-state table from before the log opens with
   assert.deepEqual((await store.loadCheckpoint('engine'))?.states, [{ key: 'r|S1', ruleHash: 'h1', state: { tier: 'blue' } }, { key: 'r|S2', ruleHash: 'h2', state: { tier: 'yellow' } }]);
   await store.close();
   assert.equal(await rowCount(file, 'rule_state_log'), 3);
+});
+
+void test('a file with the keyed warnings table from before opens with its warnings, in order, and takes new ones appended', async () => {
+  const file = path.join(dir, 'old-warnings.duckdb');
+  const old = await DuckDBInstance.create(file);
+  const db = await old.connect();
+  const row = (id: string, at: number, ins: number): string =>
+    `('${id}', 'issued', 'r', 'h', 'hydro', '${id}', 'blue', NULL, make_timestamp(${at * 1000}), make_timestamp(${at * 1000}), '${id}', '${JSON.stringify(warning(id, at))}', ${ins})`;
+  await db.run(`CREATE TABLE warnings (
+      id VARCHAR PRIMARY KEY, kind VARCHAR, rule_id VARCHAR, rule_hash VARCHAR, domain VARCHAR, entity VARCHAR,
+      tier VARCHAR, previous_tier VARCHAR, "at" TIMESTAMP, issued_at TIMESTAMP, summary VARCHAR, event JSON, ins BIGINT);
+    INSERT INTO warnings VALUES ${row('b', WARNED_AT + 1000, 1)}, ${row('a', WARNED_AT, 2)}`);
+  db.closeSync();
+  old.closeSync();
+  let store = await openDuckDbStore(file);
+  assert.deepEqual(await store.warnings(), [warning('a'), warning('b', WARNED_AT + 1000)]);
+  await store.commit({ observations: [], events: [warning('c', WARNED_AT + 1000), warning('a')], deadLetters: [] });
+  await store.close();
+  store = await openDuckDbStore(file);
+  assert.deepEqual((await store.warnings()).map((w) => w.id), ['a', 'b', 'c']);
+  await store.close();
+  assert.equal(await rowCount(file, 'warnings'), 4);
+  const check = await DuckDBInstance.create(file);
+  const conn = await check.connect();
+  assert.deepEqual((await conn.runAndReadAll("SELECT constraint_type FROM duckdb_constraints() WHERE table_name = 'warnings'")).getRows(), []);
+  conn.closeSync();
+  check.closeSync();
 });

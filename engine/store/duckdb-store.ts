@@ -13,6 +13,8 @@ import type { AlertingBatch, AuditEntry, Bucket, EpisodeRow, CommitBatch, DeadLe
 import { ReadingChunks } from './duckdb-readings.ts';
 import { SeriesNumbers, type SeriesRow } from './duckdb-series.ts';
 import { LATEST_STATES, STATES_SCHEMA, StateLog } from './duckdb-states.ts';
+import { timestamp } from './duckdb-timestamp.ts';
+import { WARNINGS_SCHEMA, WarningLog, warningsWhere } from './duckdb-warnings.ts';
 import { transaction } from './duckdb-transaction.ts';
 import { json, lastByKey, observationOf } from './rows.ts';
 import { serial } from './serial.ts';
@@ -23,17 +25,13 @@ import { serial } from './serial.ts';
 // the names back, one row per reading, for queries. No key on readings: the checkpoint already
 // prevents doubles, and an index would slow appends. Domain, station and metric are read from the
 // series key (domain.station.metric, tokens without dots).
-// warnings.ins records insertion order, which rowid does not promise once rows are ever deleted.
 // delivery_log keeps every state a delivery went through, appended (an upsert on a keyed table
 // cost ~0.3 ms a row); a delivery is its newest row, and the log is the record of who got what when.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, key VARCHAR, unit VARCHAR, source VARCHAR);
 CREATE TABLE IF NOT EXISTS readings (
   series INTEGER, ts TIMESTAMP, value DOUBLE, lon DOUBLE, lat DOUBLE, speed DOUBLE, course DOUBLE, quality UTINYINT);
-CREATE TABLE IF NOT EXISTS warnings (
-  id VARCHAR PRIMARY KEY, kind VARCHAR, rule_id VARCHAR, rule_hash VARCHAR, domain VARCHAR, entity VARCHAR,
-  tier VARCHAR, previous_tier VARCHAR, "at" TIMESTAMP, issued_at TIMESTAMP, summary VARCHAR, event JSON,
-  ins BIGINT);
+${WARNINGS_SCHEMA}
 CREATE TABLE IF NOT EXISTS dead_letters ("at" TIMESTAMP, subject VARCHAR, reason VARCHAR, payload VARCHAR);
 ${STATES_SCHEMA}
 CREATE TABLE IF NOT EXISTS checkpoints (consumer VARCHAR PRIMARY KEY, seq BIGINT);
@@ -54,8 +52,6 @@ SELECT s.key AS series, r.ts, r.value, r.lon, r.lat, r.speed, r.course, s.unit,
   ${QUALITY_NAMES}[r.quality + 1] AS quality, s.source, r.rowid AS inserted
 FROM readings r JOIN series s ON s.id = r.series`;
 
-// TIMESTAMP holds microseconds; reading back epoch_us / 1000 returns the same ms number, fractions too.
-const timestamp = (ms: number): DuckDBTimestampValue => new DuckDBTimestampValue(BigInt(Math.round(ms * 1000)));
 const ms = (column: string): string => `epoch_us(${column}) / 1000`;
 const NAMES = `split_part(series, '.', 1) AS domain, split_part(series, '.', 2) AS station, split_part(series, '.', 3) AS metric`;
 /** A query bound; ±Infinity means open-ended. */
@@ -73,45 +69,6 @@ async function insertColumns(db: DuckDBConnection, insert: string, columns: [Duc
   await db.run(`${insert} SELECT ${select}`, columns.map(([, values]) => listValue(values)), columns.map(([type]) => LIST(type)));
 }
 
-/** A warning id already in the table, found by the appender (which cannot skip it). */
-class StoredWarning extends Error {}
-
-/** The warnings table's columns as written: name, type, and the value for an event numbered `ins`. */
-const WARNING_COLUMNS: readonly [string, DuckDBType, (e: WarningEvent, ins: number) => DuckDBValue][] = [
-  ['id', VARCHAR, (e) => e.id],
-  ['kind', VARCHAR, (e) => e.kind],
-  ['rule_id', VARCHAR, (e) => e.rule.id],
-  ['rule_hash', VARCHAR, (e) => e.rule.hash],
-  ['domain', VARCHAR, (e) => e.domain],
-  ['entity', VARCHAR, (e) => e.entity],
-  ['tier', VARCHAR, (e) => e.tier],
-  ['previous_tier', VARCHAR, (e) => e.previousTier],
-  ['"at"', TIMESTAMP, (e) => timestamp(e.at)],
-  ['issued_at', TIMESTAMP, (e) => timestamp(e.issuedAt)],
-  ['summary', VARCHAR, (e) => e.summary],
-  ['event', VARCHAR, (e) => JSON.stringify(e)],
-  ['ins', BIGINT, (_e, ins) => BigInt(ins)],
-];
-
-/**
- * Warnings through an appender: a tenth of the cost of the statement below, which weighs every row
- * against the key. A repeated id within the batch keeps its first row; one stored before fails the
- * whole transaction (StoredWarning), which is then redone with insertWarnings. `ins` counts on.
- */
-function appendWarnings(appender: DuckDBAppender, events: readonly WarningEvent[], ins: { next(): number }): void {
-  try {
-    flushed(appender, () => {
-      for (const e of firstById(events)) {
-        const n = ins.next();
-        for (const [, type, value] of WARNING_COLUMNS) appendTyped(appender, type, value(e, n));
-        appender.endRow();
-      }
-    });
-  } catch (err) {
-    throw /duplicate key/i.test((err as Error).message) ? new StoredWarning((err as Error).message, { cause: err }) : err;
-  }
-}
-
 /**
  * Runs `append` and flushes its rows into the connection's open transaction (verified: a ROLLBACK
  * after the flush discards them, so no staging table is needed). Whatever a failure
@@ -125,30 +82,6 @@ function flushed(appender: DuckDBAppender, append: () => void): void {
     appender.clear();
   }
 }
-
-/** Warnings whose ids may be stored already: those are skipped (within the statement a repeated id keeps its first row). */
-function insertWarnings(db: DuckDBConnection, events: readonly WarningEvent[], ins: { next(): number }): Promise<void> {
-  const numbers = events.map(() => ins.next());
-  return insertColumns(
-    db,
-    `INSERT OR IGNORE INTO warnings (${WARNING_COLUMNS.map(([name]) => name).join(', ')})`,
-    WARNING_COLUMNS.map(([, type, value]) => [type, events.map((e, i) => value(e, numbers[i]!))]),
-  );
-}
-
-/** The appender's own method for each type the warnings table uses: appendValue converts every value first (~0.5 µs). */
-function appendTyped(a: DuckDBAppender, type: DuckDBType, value: DuckDBValue): void {
-  if (value === null || value === undefined) a.appendNull();
-  else if (type === TIMESTAMP) a.appendTimestamp(value as DuckDBTimestampValue);
-  else if (type === BIGINT) a.appendBigInt(value as bigint);
-  else if (type === VARCHAR) a.appendVarchar(value as string);
-  else a.appendValue(value, type);
-}
-
-const firstById = (events: readonly WarningEvent[]): WarningEvent[] => {
-  const seen = new Set<string>();
-  return events.filter((e) => !seen.has(e.id) && seen.add(e.id));
-};
 
 const insertAudit = (db: DuckDBConnection, audit: readonly AuditEntry[]): Promise<void> =>
   insertColumns(db, 'INSERT INTO audit', [
@@ -250,19 +183,17 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
   const reader = await instance.connect();
   const [write, read] = [serial(), serial()];
 
-  // warnings.ins is numbered here, counting on from the file's highest: an appender cannot fill a sequence default.
-  const ins = { last: Number((await rows(writer, 'SELECT coalesce(max(ins), 0) AS n FROM warnings'))[0]!.n), next: () => ++ins.last };
   // One appender per table for the store's life: creating one takes ~2.4 ms, more than a small commit's rows.
   const appenders = {
     readings: await writer.createAppender('readings'),
     series: await writer.createAppender('series'),
-    warnings: await writer.createAppender('warnings'),
     states: await writer.createAppender('rule_state_log'),
   };
   const readings = new ReadingChunks(appenders.readings);
   const stateLog = await StateLog.open(writer, appenders.states);
+  const warningLog = await WarningLog.open(writer);
   const numbers = new SeriesNumbers((await rows(writer, 'SELECT id, key, unit, source FROM series')).map(seriesRowOf));
-  const commitNow = (batch: CommitBatch, warnings: 'append' | 'insert'): Promise<void> =>
+  const commitNow = (batch: CommitBatch): Promise<void> =>
     numbered(numbers, () => transaction(writer, async () => {
       if (batch.observations.length > 0) {
         const { keys } = batch;
@@ -272,10 +203,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
         if (added.length > 0) flushed(appenders.series, () => appendSeries(appenders.series, added));
       }
       const { events, deadLetters, checkpoint } = batch;
-      if (events.length > 0) {
-        if (warnings === 'append') appendWarnings(appenders.warnings, events, ins);
-        else await insertWarnings(writer, events, ins);
-      }
+      if (events.length > 0) flushed(warningLog.appender, () => warningLog.append(events));
       if (deadLetters.length > 0) {
         await insertColumns(writer, 'INSERT INTO dead_letters', [
           [TIMESTAMP, deadLetters.map((d) => timestamp(d.at))],
@@ -333,14 +261,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
   return {
     commit: (batch) =>
       write(async () => {
-        try {
-          await commitNow(batch, 'append');
-        } catch (err) {
-          // A warning stored before (a batch committed again): the transaction is gone, so redo it
-          // with the statement that skips stored ids (the numbers it took are a gap, no harm to order).
-          if (!(err instanceof StoredWarning)) throw err;
-          await commitNow(batch, 'insert');
-        }
+        await commitNow(batch);
         await prune();
       }),
 
@@ -450,7 +371,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
         if (query.entity !== undefined) add('entity =', query.entity);
         if (query.ids !== undefined) where.push(oneOf('id', query.ids, values));
         const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-        const found = await rows(reader, `SELECT event FROM warnings ${filter} ORDER BY "at", ins`, values);
+        const found = await rows(reader, warningsWhere(filter), values);
         return found.map((r) => JSON.parse(r.event as string) as WarningEvent);
       }),
 
