@@ -6,6 +6,7 @@
 // in the commit that finds so: the deleting is paid once for as many rows as it scans.
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { transaction } from './duckdb-transaction.ts';
+import { count } from './duckdb-values.ts';
 import { json, lastByKey } from './rows.ts';
 import type { StateRow } from './store.ts';
 
@@ -17,8 +18,6 @@ export const LATEST_STATES = 'SELECT key, rule_hash, state FROM rule_state_log Q
 
 /** Rows appended before a compaction is worth its scan of the log. */
 const COMPACT_AFTER = 10_000;
-
-const count = async (db: DuckDBConnection, sql: string): Promise<number> => Number((await db.runAndReadAll(sql)).getRowObjectsJS()[0]!.n);
 
 export class StateLog {
   /** Rows appended since the last compaction or the open, counting those of commits that then failed. */

@@ -13,8 +13,8 @@ import type { AlertingBatch, AuditEntry, Bucket, EpisodeRow, CommitBatch, DeadLe
 import { ReadingChunks } from './duckdb-readings.ts';
 import { SeriesNumbers, type SeriesRow } from './duckdb-series.ts';
 import { LATEST_STATES, STATES_SCHEMA, StateLog } from './duckdb-states.ts';
-import { timestamp } from './duckdb-timestamp.ts';
-import { WARNINGS_SCHEMA, WarningLog, warningsWhere } from './duckdb-warnings.ts';
+import { timestamp } from './duckdb-values.ts';
+import { WARNINGS_SCHEMA, WarningLog, warningsQuery } from './duckdb-warnings.ts';
 import { transaction } from './duckdb-transaction.ts';
 import { json, lastByKey, observationOf } from './rows.ts';
 import { serial } from './serial.ts';
@@ -371,7 +371,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbOptions = {}): P
         if (query.entity !== undefined) add('entity =', query.entity);
         if (query.ids !== undefined) where.push(oneOf('id', query.ids, values));
         const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-        const found = await rows(reader, warningsWhere(filter), values);
+        const found = await rows(reader, warningsQuery(filter), values);
         return found.map((r) => JSON.parse(r.event as string) as WarningEvent);
       }),
 

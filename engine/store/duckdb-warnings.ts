@@ -10,7 +10,7 @@
 // and the numbers a failed commit took are a gap, no harm to order.
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { WarningEvent } from '../warning.ts';
-import { timestamp } from './duckdb-timestamp.ts';
+import { count, timestamp } from './duckdb-values.ts';
 import { transaction } from './duckdb-transaction.ts';
 
 export const WARNINGS_SCHEMA = `CREATE TABLE IF NOT EXISTS warnings (
@@ -19,11 +19,9 @@ export const WARNINGS_SCHEMA = `CREATE TABLE IF NOT EXISTS warnings (
   ins BIGINT);`;
 
 /** Events as stored, each id once (its first row), with `filter` (a WHERE clause or nothing) applied; by time, then insertion. */
-export const warningsWhere = (filter: string): string =>
+export const warningsQuery = (filter: string): string =>
   // Rows of one id agree on everything filtered on (the id is a hash of rule, entity, kind, tier and time), so filtering first keeps the same rows.
   `SELECT event FROM warnings ${filter} QUALIFY row_number() OVER (PARTITION BY id ORDER BY ins) = 1 ORDER BY "at", ins`;
-
-const count = async (db: DuckDBConnection, sql: string): Promise<number> => Number((await db.runAndReadAll(sql)).getRowObjectsJS()[0]!.n);
 
 const text = (a: DuckDBAppender, s: string | null | undefined): void => (s === null || s === undefined ? a.appendNull() : a.appendVarchar(s));
 
