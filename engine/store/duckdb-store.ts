@@ -13,7 +13,7 @@ import type { AlertingBatch, AuditEntry, Bucket, EpisodeRow, CommitBatch, DeadLe
 import { ReadingChunks } from './duckdb-readings.ts';
 import { SeriesNumbers, type SeriesRow } from './duckdb-series.ts';
 import { LATEST_STATES, STATES_SCHEMA, StateLog } from './duckdb-states.ts';
-import { timestamp } from './duckdb-values.ts';
+import { appendText, timestamp } from './duckdb-values.ts';
 import { WARNINGS_SCHEMA, WarningLog, warningsQuery } from './duckdb-warnings.ts';
 import { transaction } from './duckdb-transaction.ts';
 import { json, lastByKey, observationOf } from './rows.ts';
@@ -151,12 +151,11 @@ async function numbered(numbers: SeriesNumbers, commit: () => Promise<void>): Pr
 }
 
 function appendSeries(appender: DuckDBAppender, added: readonly SeriesRow[]): void {
-  const text = (s: string | undefined): void => (s === undefined ? appender.appendNull() : appender.appendVarchar(s));
   for (const r of added) {
     appender.appendInteger(r.id);
     appender.appendVarchar(r.key);
-    text(r.unit);
-    text(r.source);
+    appendText(appender, r.unit);
+    appendText(appender, r.source);
     appender.endRow();
   }
 }

@@ -10,7 +10,7 @@
 // and the numbers a failed commit took are a gap, no harm to order.
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { WarningEvent } from '../warning.ts';
-import { count, timestamp } from './duckdb-values.ts';
+import { appendText, count, timestamp } from './duckdb-values.ts';
 import { transaction } from './duckdb-transaction.ts';
 
 export const WARNINGS_SCHEMA = `CREATE TABLE IF NOT EXISTS warnings (
@@ -22,8 +22,6 @@ export const WARNINGS_SCHEMA = `CREATE TABLE IF NOT EXISTS warnings (
 export const warningsQuery = (filter: string): string =>
   // Rows of one id agree on everything filtered on (the id is a hash of rule, entity, kind, tier and time), so filtering first keeps the same rows.
   `SELECT event FROM warnings ${filter} QUALIFY row_number() OVER (PARTITION BY id ORDER BY ins) = 1 ORDER BY "at", ins`;
-
-const text = (a: DuckDBAppender, s: string | null | undefined): void => (s === null || s === undefined ? a.appendNull() : a.appendVarchar(s));
 
 export class WarningLog {
   private constructor(
@@ -60,8 +58,8 @@ export class WarningLog {
       a.appendVarchar(e.rule.hash);
       a.appendVarchar(e.domain);
       a.appendVarchar(e.entity);
-      text(a, e.tier);
-      text(a, e.previousTier);
+      appendText(a, e.tier);
+      appendText(a, e.previousTier);
       a.appendTimestamp(timestamp(e.at));
       a.appendTimestamp(timestamp(e.issuedAt));
       a.appendVarchar(e.summary);
